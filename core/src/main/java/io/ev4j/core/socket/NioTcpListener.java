@@ -1,0 +1,7 @@
+package io.ev4j.core.socket;
+/// Placeholder: the native implementation lands with the epoll backend.
+abstract non-sealed class NioTcpListener implements TcpListener {
+    static TcpListener listen(java.net.InetSocketAddress address, int backlog) throws java.io.IOException {
+        throw new UnsupportedOperationException("native sockets are not written yet");
+    }
+}
