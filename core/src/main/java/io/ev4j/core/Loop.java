@@ -2,12 +2,630 @@ package io.ev4j.core;
 
 import io.ev4j.core.backend.Backend;
 
-/// Stub: replaced by the real loop.
-public final class Loop implements AutoCloseable {
-    private final Backend backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
-    Loop(Backend backend) {
+/// An event loop: watches file descriptors, timers and other event sources, and runs their
+/// watchers' callbacks on one thread (libev's `ev_loop`).
+///
+/// ```java
+/// try (Loop loop = Loop.create()) {
+///     new TimerWatcher(loop, (w, events) -> System.out.println("one second")).start(1_000_000_000L, 0);
+///     loop.run();                       // returns when no active watcher is left
+/// }
+/// ```
+///
+/// ## One iteration
+/// 1. queue and run [PrepareWatcher]s (and anything else pending);
+/// 2. tell the backend the net io interest changes since the last iteration;
+/// 3. poll: block until an event, the next timer, or a wake-up (not at all when something is
+///    pending, an [IdleWatcher] is active, tasks are queued, or the run mode says no);
+/// 4. read the clock once: that is [#nowNs()] for the whole batch;
+/// 5. queue expired timers, in deadline order;
+/// 6. queue idle watchers if nothing of their priority or higher is pending;
+/// 7. queue check watchers ahead of the rest of their priority;
+/// 8. run every pending callback, highest priority first ([#invokePending()]);
+/// 9. run up to [Builder#maxTasksPerIteration] tasks given to [#execute].
+///
+/// ## Threads
+/// A loop is used by one thread at a time: every method except [#execute] and
+/// [AsyncWatcher#send()] throws [IllegalStateException] when called from another thread while
+/// the loop runs. A loop that is not running is taken over by the next thread that uses it;
+/// hand it over with a happens-before edge (`Thread.start`/`join`, a lock, a queue).
+///
+/// ## Errors
+/// A callback that throws does not end [#run()]: the throwable goes to the [ErrorHandler]
+/// (by default a `System.Logger` entry) and the loop goes on. Only a failure of the backend's
+/// poll itself ends `run()`, with an [UncheckedIOException].
+///
+/// ## What does not apply
+/// libev's fork watchers and `ev_loop_fork` have no meaning in a JVM, which cannot fork and go
+/// on running Java code in the child; ev4j has neither.
+public final class Loop implements Executor, AutoCloseable {
+
+    /// The lowest watcher priority.
+    public static final int MIN_PRIORITY = -2;
+    /// The highest watcher priority.
+    public static final int MAX_PRIORITY = 2;
+    static final int PRIORITY_COUNT = MAX_PRIORITY - MIN_PRIORITY + 1;
+    /// Under `-ea`, [#verify()] runs after every watcher start and stop while the loop holds at
+    /// most this many active watchers, and after every iteration always.
+    private static final int FREQUENT_CHECK_LIMIT = 256;
+    private static final System.Logger LOG = System.getLogger(Loop.class.getName());
+
+    /// How far a run goes (libev `EVRUN_*`).
+    public enum RunMode {
+        /// Iterate until no active watcher is left or a break.
+        DEFAULT,
+        /// One iteration, which may block once for events.
+        ONCE,
+        /// One iteration that does not block.
+        NOWAIT
+    }
+
+    /// How far [#breakLoop] reaches (libev `EVBREAK_*`).
+    public enum Break {
+        /// Cancel a break asked for earlier, if the run has not returned yet.
+        CANCEL,
+        /// Return from the innermost [#run()].
+        ONE,
+        /// Return from every nested [#run()].
+        ALL
+    }
+
+    /// Receives what callbacks throw.
+    @FunctionalInterface
+    public interface ErrorHandler {
+        /// `watcher` is the watcher whose callback threw, or null for a task or a hook.
+        void onError(Loop loop, Watcher watcher, Throwable error);
+    }
+
+    /// Runs the pending callbacks in place of [#invokePending()] (libev `ev_set_invoke_pending`).
+    @FunctionalInterface
+    public interface PendingInvoker {
+        /// Must eventually call `loop.invokePending()` (or leave the calls queued).
+        void invokePending(Loop loop);
+    }
+
+    private final Backend backend;
+    private final NanoClock clock;
+    private final long originNs;
+    private final int maxTasksPerIteration;
+    private final PendingQueue pending = new PendingQueue(PRIORITY_COUNT);
+    private final TimerHeap timers = new TimerHeap();
+    private final SourceTable sources;
+    @SuppressWarnings("unchecked")
+    private final WatcherList<IdleWatcher>[] idles = new WatcherList[PRIORITY_COUNT];
+    private final WatcherList<PrepareWatcher> prepares = new WatcherList<>();
+    private final WatcherList<CheckWatcher> checks = new WatcherList<>();
+    private final WatcherList<CleanupWatcher> cleanups = new WatcherList<>();
+    private final WatcherList<AsyncWatcher> asyncs = new WatcherList<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /// Set by any thread that needs the loop to look at its tasks and async watchers; at most
+    /// one backend wake-up per setting.
+    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+
+    private Thread owner;
+    private boolean closed;
+    private long nowNs;
+    private long suspendedAtNs = -1;
+    private long iteration;
+    private int depth;
+    private Break breakState = Break.CANCEL;
+    /// Watchers that keep run() going, plus ref() minus unref().
+    private int activeCount;
+    private int refBalance;
+    private int idleCount;
+    private long lastPollEndNs;
+    private long ioCollectIntervalNs;
+    private long timeoutCollectIntervalNs;
+    private ErrorHandler errorHandler;
+    private PendingInvoker pendingInvoker;
+    private Runnable releaseHook;
+    private Runnable acquireHook;
+    private Object userData;
+
+    private Loop(Builder b, Backend backend) {
         this.backend = backend;
+        this.clock = b.clock;
+        this.maxTasksPerIteration = b.maxTasksPerIteration;
+        this.errorHandler = b.errorHandler;
+        this.originNs = clock.nanoTime();
+        this.sources = new SourceTable(backend.watchesFds(), pending);
+        for (int p = 0; p < PRIORITY_COUNT; p++) {
+            idles[p] = new WatcherList<>();
+        }
+        this.owner = Thread.currentThread();
+    }
+
+    /// A loop on the best backend available here (see [BackendKind]), with the system clock.
+    public static Loop create() {
+        return builder().build();
+    }
+
+    /// A builder to choose the backend, clock and limits.
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /// Runs until no active watcher is left (and no task is queued) or [#breakLoop] is called.
+    ///
+    /// @return true if active watchers remain (the run was broken off)
+    public boolean run() {
+        return run(RunMode.DEFAULT);
+    }
+
+    /// One iteration that may block once for events.
+    public boolean runOnce() {
+        return run(RunMode.ONCE);
+    }
+
+    /// One iteration that does not block.
+    public boolean runNoWait() {
+        return run(RunMode.NOWAIT);
+    }
+
+    /// Runs as `mode` says; may be called from a callback (a nested run, see [#depth()]).
+    ///
+    /// @return true if active watchers remain
+    public boolean run(RunMode mode) {
+        checkOpen();
+        depth++;
+        breakState = Break.CANCEL;
+        try {
+            do {
+                iterate(mode != RunMode.NOWAIT);
+            } while (mode == RunMode.DEFAULT && breakState == Break.CANCEL && !closed && hasWork());
+        } finally {
+            depth--;
+            if (breakState == Break.ONE) {
+                breakState = Break.CANCEL;
+            }
+        }
+        return activeCount > 0;
+    }
+
+    /// Asks the running [#run()] (or every nested one) to return after the current iteration.
+    public void breakLoop(Break how) {
+        checkThread();
+        breakState = Objects.requireNonNull(how, "how");
+    }
+
+    private boolean hasWork() {
+        return activeCount > 0 || !tasks.isEmpty();
+    }
+
+    /// One pass, in the order listed in the class comment.
+    private void iterate(boolean mayBlock) {
+        if (prepares.size() > 0) {
+            queueAll(prepares, Events.PREPARE);
+            invokePendingThroughInvoker();
+        }
+        if (breakState != Break.CANCEL || closed) {
+            return;
+        }
+        sources.applyChanges(backend);
+        pollBackend(mayBlock ? blockTimeNs() : 0);
+        updateNow();
+        queueExpiredTimers();
+        queueIdlesIfNothingPending();
+        queueChecksFirst();
+        invokePendingThroughInvoker();
+        runTasks();
+        assert verify();
+    }
+
+    /// How long the poll may block: not at all when there is work already, else until the
+    /// next timer (but at least the timeout collect interval), or without limit.
+    private long blockTimeNs() {
+        if (pending.size() > 0 || idleCount > 0 || activeCount <= 0 || breakState != Break.CANCEL
+                || !tasks.isEmpty() || wakeupRequested.get()) {
+            return 0;
+        }
+        updateNow();
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        long waitNs = Math.max(0, timers.firstDeadlineNs() - nowNs);
+        return Math.max(waitNs, timeoutCollectIntervalNs);
+    }
+
+    private void pollBackend(long timeoutNs) {
+        if (ioCollectIntervalNs > 0 && timeoutNs != 0) {
+            timeoutNs = sleepToCollectIo(timeoutNs);
+        }
+        iteration++;
+        if (releaseHook != null) {
+            releaseHook.run();
+        }
+        try {
+            backend.poll(timeoutNs, sources);
+        } catch (IOException e) {
+            throw new UncheckedIOException(backend.name() + " poll failed", e);
+        } finally {
+            if (acquireHook != null) {
+                acquireHook.run();
+            }
+        }
+        if (wakeupRequested.get() && wakeupRequested.getAndSet(false)) {
+            queueSentAsyncs();
+        }
+    }
+
+    /// Sleeps up to the io collect interval (less the time since the last poll) so that one
+    /// poll gathers more events; returns what is left of the timeout.
+    private long sleepToCollectIo(long timeoutNs) {
+        long sleepNs = ioCollectIntervalNs - (clock.nanoTime() - originNs - lastPollEndNs);
+        if (timeoutNs > 0) {
+            sleepNs = Math.min(sleepNs, timeoutNs);
+        }
+        if (sleepNs <= 0) {
+            return timeoutNs;
+        }
+        LockSupport.parkNanos(sleepNs);
+        return timeoutNs < 0 ? -1 : Math.max(0, timeoutNs - sleepNs);
+    }
+
+    private void queueExpiredTimers() {
+        // Timers rescheduled in this pass carry a sequence number from here on; they wait for
+        // the next iteration even when their new deadline is already due.
+        long firstRescheduled = timers.nextSequence();
+        while (!timers.isEmpty() && timers.firstDeadlineNs() <= nowNs
+                && timers.first().sequence < firstRescheduled) {
+            TimerWatcher t = timers.first();
+            if (t.repeatNs() > 0) {
+                timers.reschedule(t, Math.max(timers.firstDeadlineNs() + t.repeatNs(), nowNs));
+            } else {
+                timers.remove(t);
+                watcherStopped();
+            }
+            pending.queue(t, Events.TIMER);
+        }
+    }
+
+    private void queueIdlesIfNothingPending() {
+        if (idleCount == 0) {
+            return;
+        }
+        for (int p = PRIORITY_COUNT - 1; p >= 0; p--) {
+            if (pending.size(p) > 0) {
+                return;
+            }
+            if (idles[p].size() > 0) {
+                queueAll(idles[p], Events.IDLE);
+                return;
+            }
+        }
+    }
+
+    private void queueChecksFirst() {
+        for (int i = checks.size() - 1; i >= 0; i--) {
+            pending.queueFirst(checks.get(i), Events.CHECK);
+        }
+    }
+
+    private void queueSentAsyncs() {
+        for (int i = 0; i < asyncs.size(); i++) {
+            AsyncWatcher a = asyncs.get(i);
+            if (a.takeSend()) {
+                pending.queue(a, Events.ASYNC);
+            }
+        }
+    }
+
+    private void queueAll(WatcherList<? extends Watcher> list, int events) {
+        for (int i = 0; i < list.size(); i++) {
+            pending.queue(list.get(i), events);
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < maxTasksPerIteration; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (Throwable t) {
+                handleError(null, t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pending calls
+
+    /// Runs every pending callback now, highest priority first, FIFO within a priority; also
+    /// those queued by the callbacks it runs (libev `ev_invoke_pending`).
+    public void invokePending() {
+        checkThread();
+        Watcher w;
+        while ((w = pending.takeNext()) != null) {
+            int events = pending.lastEvents;
+            try {
+                w.invoke(events);
+            } catch (Throwable t) {
+                handleError(w, t);
+            }
+        }
+    }
+
+    private void invokePendingThroughInvoker() {
+        if (pendingInvoker == null) {
+            invokePending();
+        } else {
+            pendingInvoker.invokePending(this);
+        }
+    }
+
+    /// Number of callbacks queued and not yet run.
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /// Queues a call of `watcher`'s callback with `events` (merged into a queued call), whether
+    /// or not the watcher is active (libev `ev_feed_event`).
+    ///
+    /// @throws IllegalArgumentException the watcher belongs to another loop
+    public void feedEvent(Watcher watcher, int events) {
+        checkMine(watcher);
+        checkOpen();
+        pending.queue(watcher, events);
+    }
+
+    /// Feeds `events` to every active io watcher on `source` that waits for them, as if the
+    /// backend had reported them (libev `ev_feed_fd_event`).
+    public void feedFdEvent(IoSource source, int events) {
+        checkOpen();
+        checkSourceKind(source);
+        sources.feed(source, events);
+    }
+
+    /// Cancels `watcher`'s queued call and returns its events, or 0 (libev `ev_clear_pending`).
+    public int clearPending(Watcher watcher) {
+        checkMine(watcher);
+        return pending.cancel(watcher);
+    }
+
+    private void handleError(Watcher w, Throwable t) {
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+            throw (VirtualMachineError) t;
+        }
+        ErrorHandler handler = errorHandler;
+        try {
+            if (handler != null) {
+                handler.onError(this, w, t);
+                return;
+            }
+        } catch (Throwable second) {
+            t.addSuppressed(second);
+        }
+        LOG.log(System.Logger.Level.ERROR, (w == null ? "a task" : "the callback of " + w)
+                + " threw; the loop goes on", t);
+    }
+
+    // ---------------------------------------------------------------- watcher bookkeeping
+
+    void startIo(IoWatcher w, boolean sourceIsNew) {
+        checkUsable();
+        if (w.isActive()) {
+            return;
+        }
+        checkSourceKind(w.source());
+        sources.add(w, sourceIsNew);
+        watcherStarted();
+    }
+
+    void stopIo(IoWatcher w) {
+        checkThread();
+        pending.cancel(w);
+        if (w.isActive()) {
+            sources.remove(w);
+            watcherStopped();
+        }
+    }
+
+    void ioInterestChanged(IoWatcher w) {
+        sources.interestChanged(w);
+    }
+
+    void startTimer(TimerWatcher t, long afterNs) {
+        checkUsable();
+        if (t.isActive()) {
+            return;
+        }
+        timers.add(t, nowNs + afterNs);
+        watcherStarted();
+    }
+
+    void stopTimer(TimerWatcher t) {
+        checkThread();
+        pending.cancel(t);
+        if (t.isActive()) {
+            timers.remove(t);
+            watcherStopped();
+        }
+    }
+
+    void againTimer(TimerWatcher t) {
+        checkUsable();
+        pending.cancel(t);
+        if (t.isActive()) {
+            if (t.repeatNs() > 0) {
+                timers.reschedule(t, nowNs + t.repeatNs());
+            } else {
+                timers.remove(t);
+                watcherStopped();
+            }
+        } else if (t.repeatNs() > 0) {
+            timers.add(t, nowNs + t.repeatNs());
+            watcherStarted();
+        }
+        assert checkedAfterMutation();
+    }
+
+    long remainingNs(TimerWatcher t) {
+        checkThread();
+        return t.isActive() ? timers.deadlineOf(t) - nowNs : t.afterNs();
+    }
+
+    /// Starts an idle, prepare, check, cleanup or async watcher.
+    void startListed(Watcher w) {
+        checkUsable();
+        if (w.isActive()) {
+            return;
+        }
+        switch (w) {
+            case IdleWatcher i -> {
+                idles[i.priorityIndex()].add(i);
+                idleCount++;
+            }
+            case PrepareWatcher p -> prepares.add(p);
+            case CheckWatcher c -> checks.add(c);
+            case CleanupWatcher c -> {
+                cleanups.add(c);
+                return;                     // cleanup watchers do not keep the loop running
+            }
+            case AsyncWatcher a -> {
+                a.clearSend();
+                asyncs.add(a);
+            }
+            default -> throw new IllegalArgumentException("not a listed watcher: " + w);
+        }
+        watcherStarted();
+    }
+
+    void stopListed(Watcher w) {
+        checkThread();
+        pending.cancel(w);
+        if (!w.isActive()) {
+            return;
+        }
+        switch (w) {
+            case IdleWatcher i -> {
+                idles[i.priorityIndex()].remove(i);
+                idleCount--;
+            }
+            case PrepareWatcher p -> prepares.remove(p);
+            case CheckWatcher c -> checks.remove(c);
+            case CleanupWatcher c -> {
+                cleanups.remove(c);
+                return;
+            }
+            case AsyncWatcher a -> asyncs.remove(a);
+            default -> throw new IllegalArgumentException("not a listed watcher: " + w);
+        }
+        watcherStopped();
+    }
+
+    private void watcherStarted() {
+        activeCount++;
+        assert checkedAfterMutation();
+    }
+
+    void watcherStopped() {
+        activeCount--;
+        assert checkedAfterMutation();
+    }
+
+    private boolean checkedAfterMutation() {
+        return activeCount > FREQUENT_CHECK_LIMIT || verify();
+    }
+
+    private void checkSourceKind(IoSource source) {
+        boolean isFd = source instanceof IoSource.Fd;
+        if (isFd != backend.watchesFds()) {
+            throw new IllegalArgumentException("the " + backend.name() + " backend watches "
+                    + (backend.watchesFds() ? "file descriptors (IoSource.fd)" : "channels (IoSource.channel)")
+                    + ", not " + source + "; ev4j's TcpSocket and TcpListener give the right kind");
+        }
+    }
+
+    private void checkMine(Watcher w) {
+        checkThread();
+        if (w.loop != this) {
+            throw new IllegalArgumentException(w + " belongs to another loop");
+        }
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /// Loop time in ns since the loop was created, as read once per iteration (libev `ev_now`):
+    /// the same value for every callback of one batch, so timers started together expire
+    /// together. Monotonic; not wall-clock time.
+    public long nowNs() {
+        return nowNs;
+    }
+
+    /// Reads the clock into [#nowNs()] now, for a callback that ran long before starting a timer.
+    public void updateNow() {
+        nowNs = clock.nanoTime() - originNs;
+        lastPollEndNs = nowNs;
+    }
+
+    /// Marks the start of a time in which the loop does not run (the process is stopped, say),
+    /// which timers should not count (libev `ev_suspend`). Pair with [#resume()].
+    public void suspend() {
+        checkUsable();
+        updateNow();
+        suspendedAtNs = nowNs;
+    }
+
+    /// Ends a [#suspend()]: every active timer's deadline moves later by the time suspended, so
+    /// relative timers do not count it.
+    public void resume() {
+        checkUsable();
+        if (suspendedAtNs < 0) {
+            throw new IllegalStateException("resume() without suspend()");
+        }
+        updateNow();
+        timers.shiftAll(nowNs - suspendedAtNs);
+        suspendedAtNs = -1;
+    }
+
+    // ---------------------------------------------------------------- counters and settings
+
+    /// Number of polls so far (libev `ev_iteration`).
+    public long iteration() {
+        return iteration;
+    }
+
+    /// How many [#run()] calls are on the stack (libev `ev_depth`).
+    public int depth() {
+        return depth;
+    }
+
+    /// Active watchers that keep [#run()] going, plus [#ref()] minus [#unref()] calls.
+    public int activeCount() {
+        return activeCount;
+    }
+
+    /// Counts one more reason to keep running (libev `ev_ref`).
+    public void ref() {
+        checkThread();
+        activeCount++;
+        refBalance++;
+    }
+
+    /// Counts one reason less; after starting a watcher that should not keep [#run()] going by
+    /// itself, call this once (libev `ev_unref`).
+    public void unref() {
+        checkThread();
+        activeCount--;
+        refBalance--;
+    }
+
+    /// The name of the backend this loop polls with: `epoll`, `nio`, ...
+    public String backendName() {
+        return backend.name();
     }
 
     /// The backend this loop polls with.
@@ -20,13 +638,290 @@ public final class Loop implements AutoCloseable {
         return backend.watchesFds();
     }
 
-    /// Test-only until the builder exists.
-    public static Loop withBackend(Backend backend) {
-        return new Loop(backend);
+    /// Sleeps this long before each poll that would block, so that one poll gathers the events
+    /// of several connections (libev `ev_set_io_collect_interval`): fewer wake-ups, more
+    /// latency. 0 (the default) turns it off.
+    public void setIoCollectIntervalNs(long intervalNs) {
+        checkThread();
+        ioCollectIntervalNs = requireNonNegative(intervalNs, "io collect interval");
+    }
+
+    /// Blocks at least this long when the next timer is due sooner, so that timers close
+    /// together run in one iteration (libev `ev_set_timeout_collect_interval`). 0 turns it off.
+    public void setTimeoutCollectIntervalNs(long intervalNs) {
+        checkThread();
+        timeoutCollectIntervalNs = requireNonNegative(intervalNs, "timeout collect interval");
+    }
+
+    private static long requireNonNegative(long ns, String what) {
+        if (ns < 0) {
+            throw new IllegalArgumentException(what + " must be >= 0 ns, got " + ns);
+        }
+        return ns;
+    }
+
+    /// Replaces the handler of what callbacks throw; null restores the default (log it).
+    public void setErrorHandler(ErrorHandler handler) {
+        checkThread();
+        errorHandler = handler;
+    }
+
+    /// Replaces how pending callbacks are run; null restores [#invokePending()].
+    public void setPendingInvoker(PendingInvoker invoker) {
+        checkThread();
+        pendingInvoker = invoker;
+    }
+
+    /// Runs `release` just before the loop blocks in its poll and `acquire` just after
+    /// (libev `ev_set_loop_release_cb`): to drop and retake a lock other threads use to touch
+    /// the loop. Either may be null.
+    public void setReleaseAcquireHooks(Runnable release, Runnable acquire) {
+        checkThread();
+        releaseHook = release;
+        acquireHook = acquire;
+    }
+
+    /// The user's object attached to this loop, or null.
+    public Object userData() {
+        return userData;
+    }
+
+    /// Attaches any object of the user's to this loop.
+    public void setUserData(Object data) {
+        userData = data;
+    }
+
+    // ---------------------------------------------------------------- other threads
+
+    /// Runs `task` on the loop thread during an iteration, waking the loop if it blocks. Safe
+    /// from any thread. At most [Builder#maxTasksPerIteration] tasks run per iteration, so a
+    /// flood of tasks cannot starve io. A queued task keeps [#run()] going until it has run.
+    ///
+    /// @throws RejectedExecutionException the loop is closed
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (closed) {
+            throw new RejectedExecutionException("loop is closed");
+        }
+        tasks.offer(task);
+        requestWakeup();
+    }
+
+    void wakeupForAsync() {
+        requestWakeup();
+    }
+
+    /// At most one backend wake-up per poll; none when the caller is the loop thread, which
+    /// looks at the flag before it blocks.
+    private void requestWakeup() {
+        if (!wakeupRequested.getAndSet(true) && Thread.currentThread() != owner) {
+            backend.wakeup();
+        }
+    }
+
+    // ---------------------------------------------------------------- once
+
+    /// Calls `callback` once, when `source` is ready for `events` or after `timeoutNs`,
+    /// whichever comes first, and forgets both (libev `ev_once`). `source` may be null (a plain
+    /// one-shot timer) and `timeoutNs` negative (no timeout). The callback gets [Events#READ] /
+    /// [Events#WRITE], or [Events#TIMER] on timeout.
+    public void once(IoSource source, int events, long timeoutNs, Watcher.Callback<Watcher> callback) {
+        checkUsable();
+        Once.start(this, source, events, timeoutNs, callback);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /// Checks every internal invariant (libev `ev_verify`): timer heap order and back-pointers,
+    /// pending rings, io slots against their watchers, and the active count.
+    ///
+    /// @return true, so that it can be used as `assert loop.verify()`
+    /// @throws IllegalStateException naming the first broken invariant
+    public boolean verify() {
+        timers.verify();
+        pending.verify();
+        sources.verify();
+        int listed = 0;
+        for (int p = 0; p < PRIORITY_COUNT; p++) {
+            idles[p].verify("idle");
+            listed += idles[p].size();
+        }
+        PendingQueue.check(listed == idleCount, "idle count " + idleCount + " != " + listed);
+        prepares.verify("prepare");
+        checks.verify("check");
+        cleanups.verify("cleanup");
+        asyncs.verify("async");
+        listed += prepares.size() + checks.size() + asyncs.size();
+        int expected = timers.size() + sources.activeWatchers() + listed + refBalance;
+        PendingQueue.check(activeCount == expected, "active count " + activeCount + " != " + expected);
+        return true;
+    }
+
+    /// Loop thread only (see the class comment).
+    void checkThread() {
+        if (Thread.currentThread() != owner) {
+            adoptOrRefuse();
+        }
+    }
+
+    private void checkOpen() {
+        checkThread();
+        if (closed) {
+            throw new IllegalStateException("loop is closed");
+        }
+    }
+
+    private void checkUsable() {
+        if (Thread.currentThread() != owner || closed) {
+            checkOpen();
+        }
+    }
+
+    private void adoptOrRefuse() {
+        Thread caller = Thread.currentThread();
+        if (depth == 0) {
+            owner = caller;
+            return;
+        }
+        throw new IllegalStateException("the loop is running on thread '" + owner.getName()
+                + "' and was called from '" + caller.getName()
+                + "'; use loop.execute(task) or an AsyncWatcher to reach it from another thread");
+    }
+
+    /// True after [#close()].
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /// Runs the [CleanupWatcher]s, stops every watcher, drops pending calls and queued tasks,
+    /// and releases the backend. Idempotent.
+    ///
+    /// @throws IllegalStateException called from inside [#run()]; break the loop first
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        checkThread();
+        if (depth > 0) {
+            throw new IllegalStateException("close() called from inside run(); call breakLoop(Break.ALL) "
+                    + "and close the loop after run() returns");
+        }
+        while (cleanups.size() > 0) {
+            CleanupWatcher c = cleanups.get(cleanups.size() - 1);
+            cleanups.remove(c);
+            pending.cancel(c);
+            try {
+                c.invoke(Events.CLEANUP);
+            } catch (Throwable t) {
+                handleError(c, t);
+            }
+        }
+        closed = true;
+        stopEverything();
+        tasks.clear();
+        backend.close();
+    }
+
+    private void stopEverything() {
+        pending.clear();
+        while (!timers.isEmpty()) {
+            timers.remove(timers.first());
+        }
+        sources.stopAll();
+        for (WatcherList<? extends Watcher> list : new WatcherList<?>[] {prepares, checks, asyncs}) {
+            while (list.size() > 0) {
+                removeLast(list);
+            }
+        }
+        for (WatcherList<IdleWatcher> list : idles) {
+            while (list.size() > 0) {
+                removeLast(list);
+            }
+        }
+        idleCount = 0;
+        activeCount = 0;
+        refBalance = 0;
+    }
+
+    private static <W extends Watcher> void removeLast(WatcherList<W> list) {
+        list.remove(list.get(list.size() - 1));
     }
 
     @Override
-    public void close() {
-        backend.close();
+    public String toString() {
+        return "Loop[" + backend.name() + ", active " + activeCount + ", pending " + pending.size()
+                + ", iteration " + iteration + (closed ? ", closed]" : "]");
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /// Chooses how a [Loop] is made.
+    ///
+    /// ```java
+    /// Loop loop = Loop.builder().backend(BackendKind.NIO).maxTasksPerIteration(256).build();
+    /// ```
+    public static final class Builder {
+        private BackendKind kind;
+        private Backend backend;
+        private NanoClock clock = NanoClock.SYSTEM;
+        private int maxTasksPerIteration = 1024;
+        private ErrorHandler errorHandler;
+
+        private Builder() {
+        }
+
+        /// Uses this backend; without it, the `ev4j.backend` property, the `EV4J_BACKEND`
+        /// variable, or the best available one decide.
+        public Builder backend(BackendKind kind) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            this.backend = null;
+            return this;
+        }
+
+        /// Uses the backend named `name` (`epoll`, `nio`).
+        public Builder backend(String name) {
+            return backend(BackendKind.named(name));
+        }
+
+        /// Uses a backend the caller made; the loop takes ownership and closes it.
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            this.kind = null;
+            return this;
+        }
+
+        /// Uses this clock for loop time and timers (tests use a manual one).
+        public Builder clock(NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /// At most this many [Loop#execute] tasks per iteration (default 1024).
+        public Builder maxTasksPerIteration(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxTasksPerIteration must be >= 1, got " + max);
+            }
+            this.maxTasksPerIteration = max;
+            return this;
+        }
+
+        /// Where what callbacks throw goes (default: a `System.Logger` entry).
+        public Builder errorHandler(ErrorHandler handler) {
+            this.errorHandler = handler;
+            return this;
+        }
+
+        /// Makes the loop; its thread is the calling thread until another one takes it over.
+        ///
+        /// @throws UncheckedIOException the backend could not be opened
+        /// @throws IllegalArgumentException the backend asked for is not available here
+        public Loop build() {
+            Backend chosen = backend != null ? backend : Backends.open(kind);
+            Loop loop = new Loop(this, chosen);
+            loop.updateNow();
+            return loop;
+        }
     }
 }
