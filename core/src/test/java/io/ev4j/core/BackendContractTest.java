@@ -1,0 +1,281 @@
+package io.ev4j.core;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.channels.Pipe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/// The contract every backend keeps, run once per backend available on this machine: real
+/// sockets on loopback, the real clock, real cross-thread wake-ups.
+@Timeout(20)
+class BackendContractTest {
+    private Loop loop;
+    private int fdsBefore;
+
+    static Stream<BackendKind> backends() {
+        return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable);
+    }
+
+    private Loop open(BackendKind kind) {
+        fdsBefore = Loopback.openFds();
+        loop = Loop.builder().backend(kind).build();
+        assertEquals(kind.backendName(), loop.backendName());
+        return loop;
+    }
+
+    @AfterEach
+    void loopEndsEmptyAndNothingLeaks() {
+        if (loop != null) {
+            assertEquals(0, loop.activeCount(), "watchers left active");
+            assertTrue(loop.verify());
+            loop.close();
+            assertEquals(fdsBefore, Loopback.openFds(), "fds left open");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void readinessIsLevelTriggeredUntilTheDataIsRead(BackendKind kind) throws IOException {
+        open(kind);
+        try (Loopback pair = Loopback.open(loop)) {
+            List<Integer> got = new ArrayList<>();
+            IoWatcher w = new IoWatcher(loop, pair.server.source(), Events.READ, (x, e) -> got.add(e));
+            w.start();
+            loop.runNoWait();
+            assertEquals(List.of(), got, "nothing to read yet");
+            Loopback.write(pair.client, "hello");
+            loop.runOnce();
+            loop.runNoWait();
+            assertEquals(List.of(Events.READ, Events.READ), got, "still readable while unread");
+            assertEquals("hello", Loopback.readAvailable(pair.server));
+            loop.runNoWait();
+            assertEquals(2, got.size(), "quiet once drained");
+            w.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aFreshSocketIsWritableAndEachWatcherGetsWhatItAskedFor(BackendKind kind) throws IOException {
+        open(kind);
+        try (Loopback pair = Loopback.open(loop)) {
+            List<String> got = new ArrayList<>();
+            IoWatcher reader = new IoWatcher(loop, pair.client.source(), Events.READ, (x, e) -> got.add("r" + e));
+            IoWatcher writer = new IoWatcher(loop, pair.client.source(), Events.WRITE, (x, e) -> got.add("w" + e));
+            reader.start();
+            writer.start();
+            loop.runOnce();
+            assertEquals(List.of("w" + Events.WRITE), got);
+            Loopback.write(pair.server, "x");
+            writer.stop();
+            got.clear();
+            loop.runOnce();
+            assertEquals(List.of("r" + Events.READ), got);
+            reader.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aPeerThatClosesMakesTheSocketReadableWithEndOfStream(BackendKind kind) throws IOException {
+        open(kind);
+        try (Loopback pair = Loopback.open(loop)) {
+            int[] eof = new int[1];
+            IoWatcher w = new IoWatcher(loop, pair.server.source(), Events.READ, (x, e) -> {
+                try {
+                    if (pair.server.read(java.nio.ByteBuffer.allocate(16)) < 0) {
+                        eof[0]++;
+                        x.stop();
+                    }
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            w.start();
+            pair.client.close();
+            loop.run();
+            assertEquals(1, eof[0]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void interestChangesOnAnActiveWatcherApplyBeforeTheNextPoll(BackendKind kind) throws IOException {
+        open(kind);
+        try (Loopback pair = Loopback.open(loop)) {
+            List<Integer> got = new ArrayList<>();
+            IoWatcher w = new IoWatcher(loop, pair.server.source(), Events.READ, (x, e) -> got.add(e));
+            w.start();
+            loop.runNoWait();
+            w.setEvents(Events.WRITE);
+            loop.runOnce();
+            w.setEvents(Events.READ);
+            Loopback.write(pair.client, "z");
+            loop.runOnce();
+            assertEquals(List.of(Events.WRITE, Events.READ), got);
+            w.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aTimerNeverFiresEarlyByTheRealClock(BackendKind kind) {
+        open(kind);
+        long startNs = System.nanoTime();
+        long[] firedAfterNs = new long[1];
+        new TimerWatcher(loop, (w, e) -> firedAfterNs[0] = System.nanoTime() - startNs).start(20_000_000L, 0);
+        loop.run();
+        assertTrue(firedAfterNs[0] >= 20_000_000L, "fired after " + firedAfterNs[0] + " ns");
+        assertTrue(loop.nowNs() >= 20_000_000L);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void anAsyncSendFromAnotherThreadWakesABlockedPoll(BackendKind kind) throws Exception {
+        open(kind);
+        CountDownLatch blocking = new CountDownLatch(1);
+        loop.setReleaseAcquireHooks(blocking::countDown, null);
+        int[] calls = new int[1];
+        AsyncWatcher async = new AsyncWatcher(loop, (w, e) -> {
+            calls[0]++;
+            w.stop();
+        });
+        async.start();
+        Thread sender = new Thread(() -> {
+            try {
+                blocking.await(5, TimeUnit.SECONDS);
+                async.send();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        sender.start();
+        loop.run();                                         // blocks with no timer until the send
+        sender.join();
+        assertEquals(1, calls[0]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aTaskFromAnotherThreadWakesABlockedPollAndRunsOnTheLoopThread(BackendKind kind) throws Exception {
+        open(kind);
+        CountDownLatch blocking = new CountDownLatch(1);
+        loop.setReleaseAcquireHooks(blocking::countDown, null);
+        AsyncWatcher keepAlive = new AsyncWatcher(loop, (w, e) -> { });
+        keepAlive.start();
+        Thread loopThread = Thread.currentThread();
+        boolean[] onLoopThread = new boolean[1];
+        Thread other = new Thread(() -> {
+            try {
+                blocking.await(5, TimeUnit.SECONDS);
+                loop.execute(() -> {
+                    onLoopThread[0] = Thread.currentThread() == loopThread;
+                    keepAlive.stop();
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        loop.run();
+        other.join();
+        assertTrue(onLoopThread[0]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void prepareCheckAndIdleRunInTheirPlaces(BackendKind kind) {
+        open(kind);
+        List<String> order = new ArrayList<>();
+        PrepareWatcher prepare = new PrepareWatcher(loop, (w, e) -> order.add("prepare"));
+        CheckWatcher check = new CheckWatcher(loop, (w, e) -> order.add("check"));
+        IdleWatcher idle = new IdleWatcher(loop, (w, e) -> {
+            order.add("idle");
+            w.stop();
+            prepare.stop();
+            check.stop();
+        });
+        prepare.start();
+        check.start();
+        idle.start();
+        loop.run();
+        assertEquals(List.of("prepare", "check", "idle"), order);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void onceFiresOnRealReadiness(BackendKind kind) throws IOException {
+        open(kind);
+        try (Loopback pair = Loopback.open(loop)) {
+            List<Integer> got = new ArrayList<>();
+            Loopback.write(pair.client, "ping");
+            loop.once(pair.server.source(), Events.READ, 10_000_000_000L, (w, e) -> got.add(e));
+            loop.run();
+            assertEquals(List.of(Events.READ), got);
+            loop.runNoWait();                              // applies the io half's removal
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aHandleThatCannotBeWatchedGetsAnErrorEventAndTheLoopGoesOn(BackendKind kind) throws IOException {
+        open(kind);
+        IoSource dead;
+        if (loop.watchesFds()) {
+            dead = IoSource.fd(19_999);                     // far above any fd this test JVM has open
+        } else {
+            Pipe pipe = Pipe.open();
+            pipe.source().close();
+            pipe.sink().close();
+            dead = IoSource.channel(pipe.source());
+        }
+        List<Integer> got = new ArrayList<>();
+        IoWatcher w = new IoWatcher(loop, dead, Events.READ, (x, e) -> got.add(e));
+        w.start();
+        loop.run();
+        assertEquals(List.of(Events.ERROR | Events.READ), got);
+        assertFalse(w.isActive());
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aSourceOfTheWrongKindIsRefusedByName(BackendKind kind) throws IOException {
+        open(kind);
+        Pipe pipe = Pipe.open();
+        try {
+            IoSource wrong = loop.watchesFds() ? IoSource.channel(pipe.source()) : IoSource.fd(0);
+            IoWatcher w = new IoWatcher(loop, wrong, Events.READ, (x, e) -> { });
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, w::start);
+            assertTrue(e.getMessage().contains(kind.backendName()), e.getMessage());
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void breakFromACallbackReturnsFromRun(BackendKind kind) throws IOException {
+        open(kind);
+        try (Loopback pair = Loopback.open(loop)) {
+            IoWatcher w = new IoWatcher(loop, pair.client.source(), Events.WRITE, (x, e) -> loop.breakLoop(Loop.Break.ONE));
+            w.start();
+            assertTrue(loop.run(), "broken off while the watcher is still active");
+            w.stop();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.ev4j.examples;
+
+import io.ev4j.examples.echo.EchoServer;
+import io.ev4j.examples.seed.SeedEchoClient;
+import io.ev4j.examples.seed.SeedEchoServer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/// Runs one example by name: `java -jar ev4j-examples.jar <name> [--backend epoll|nio] [args]`.
+/// With no name, lists them.
+public final class Main {
+    private Main() {
+    }
+
+    /// An example's entry point; returns the process exit code.
+    @FunctionalInterface
+    interface Program {
+        int run(Example example) throws Exception;
+    }
+
+    private record Entry(String usage, String summary, Program program) {
+    }
+
+    private static final Map<String, Entry> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        EXAMPLES.put("seed-echo-server", new Entry("[port]",
+                "accepts on port 34567, prints 'accept (ip:port)' and closes each connection", SeedEchoServer::run));
+        EXAMPLES.put("seed-echo-client", new Entry("[host] [port]",
+                "connects to 127.0.0.1:34567, closes once writable, breaks the loop, exits 0", SeedEchoClient::run));
+        EXAMPLES.put("echo-server", new Entry("[port]",
+                "echoes every byte back on port 34567; partial writes, backpressure; Ctrl-C stops it", EchoServer::run));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h")) {
+            System.out.println(list());
+            return;
+        }
+        Entry entry = EXAMPLES.get(argv[0]);
+        if (entry == null) {
+            System.err.println("no example named '" + argv[0] + "'\n\n" + list());
+            System.exit(2);
+        }
+        String[] rest = java.util.Arrays.copyOfRange(argv, 1, argv.length);
+        Example example;
+        try {
+            example = Example.parse(rest);
+        } catch (IllegalArgumentException e) {
+            System.err.println(argv[0] + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int code = entry.program.run(example);
+        System.exit(code);
+    }
+
+    private static String list() {
+        StringBuilder s = new StringBuilder("usage: java -jar ev4j-examples.jar <example> [--backend epoll|nio] [args]\n\nexamples:\n");
+        EXAMPLES.forEach((name, e) -> s.append(String.format("  %-18s %-14s %s%n", name, e.usage, e.summary)));
+        return s.toString();
+    }
+}
