@@ -2,6 +2,8 @@ package io.ev4j.core;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.ev4j.core.testutil.OpenFdCheck;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,18 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// The contract every backend keeps, run once per backend available on this machine: real
-/// sockets on loopback, the real clock, real cross-thread wake-ups.
+/// sockets on loopback, the real clock, real cross-thread wake-ups. [OpenFdCheck] fails any
+/// test that leaves a descriptor open once its loop is closed.
 @Timeout(20)
+@ExtendWith(OpenFdCheck.class)
 class BackendContractTest {
     private Loop loop;
-    private int fdsBefore;
 
     static Stream<BackendKind> backends() {
         return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable);
     }
 
     private Loop open(BackendKind kind) {
-        fdsBefore = Loopback.openFds();
         loop = Loop.builder().backend(kind).build();
         assertEquals(kind.backendName(), loop.backendName());
         return loop;
@@ -43,7 +45,6 @@ class BackendContractTest {
             assertEquals(0, loop.activeCount(), "watchers left active");
             assertTrue(loop.verify());
             loop.close();
-            assertEquals(fdsBefore, Loopback.openFds(), "fds left open");
         }
     }
 

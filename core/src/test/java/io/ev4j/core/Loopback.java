@@ -3,7 +3,6 @@ package io.ev4j.core;
 import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -48,12 +47,6 @@ final class Loopback implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(4096);
         int n = socket.read(b);
         return n <= 0 ? "" : new String(b.array(), 0, n);
-    }
-
-    /// Entries in /proc/self/fd, or -1 off Linux.
-    static int openFds() {
-        String[] names = new File("/proc/self/fd").list();
-        return names == null ? -1 : names.length;
     }
 
     @Override
