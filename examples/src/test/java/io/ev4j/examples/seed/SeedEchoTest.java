@@ -10,9 +10,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,9 +29,19 @@ class SeedEchoTest {
     void theClientConnectsExitsZeroAndTheServerPrintsItsAddress(BackendKind kind) throws Exception {
         int fdsBefore = OpenFds.count();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CountDownLatch lineEnded = new CountDownLatch(1);
+        OutputStream out = new OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                printed.write(b);
+                if (b == '\n') {
+                    lineEnded.countDown();
+                }
+            }
+        };
         Loop serverLoop = Loop.builder().backend(kind).build();
         TcpListener listener = TcpListener.listen(serverLoop, new InetSocketAddress("127.0.0.1", 0), 64);
-        var accepting = SeedEchoServer.start(serverLoop, listener, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        var accepting = SeedEchoServer.start(serverLoop, listener, new PrintStream(out, true, StandardCharsets.UTF_8));
         Thread server = new Thread(serverLoop::run, "seed-server");
         server.start();
 
@@ -39,10 +52,7 @@ class SeedEchoTest {
         }
         assertEquals(0, exitCode);
         // The server prints once it accepted; wait for that line, then stop it.
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!printed.toString(StandardCharsets.UTF_8).contains("accept (") && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        assertTrue(lineEnded.await(10, TimeUnit.SECONDS), "the server printed its accept line");
         serverLoop.execute(() -> {
             accepting.stop();
             listener.close();
