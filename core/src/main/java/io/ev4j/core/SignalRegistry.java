@@ -3,6 +3,9 @@ package io.ev4j.core;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -138,6 +141,25 @@ final class SignalRegistry {
         return e == null ? 0 : e.slots.length;
     }
 
+    private static IllegalArgumentException ignoredFromTheStart(String name) {
+        return new IllegalArgumentException("cannot watch " + name + ": this process was started with it "
+                + "ignored (in the background, or under nohup), and the JVM keeps it ignored");
+    }
+
+    /// True if `/proc/self/status` says the signal is ignored; false where there is no such file.
+    private static boolean ignoredByThisProcess(int number) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (number - 1))) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // fall back to what the JVM answers when the handler is installed
+        }
+        return false;
+    }
+
     /// One signal's JVM handler and the loops it serves.
     private static final class Entry implements SignalHandler {
         private final Signal signal;
@@ -158,6 +180,10 @@ final class SignalRegistry {
 
         void install() {
             String name = "SIG" + signal.getName();
+            boolean shutdownSignal = name.equals("SIGINT") || name.equals("SIGTERM") || name.equals("SIGHUP");
+            if (shutdownSignal && ignoredByThisProcess(signal.getNumber())) {
+                throw ignoredFromTheStart(name);            // checked first: trying would lose the JVM's handler
+            }
             SignalHandler previous;
             try {
                 previous = Signal.handle(signal, this);
@@ -165,11 +191,9 @@ final class SignalRegistry {
                 throw new IllegalArgumentException("cannot watch " + name + " (" + signal.getNumber()
                         + "): the JVM refuses to hand it out (" + e.getMessage() + ")", e);
             }
-            boolean shutdownSignal = name.equals("SIGINT") || name.equals("SIGTERM") || name.equals("SIGHUP");
             if (shutdownSignal && previous == SignalHandler.SIG_IGN) {
                 Signal.handle(signal, previous);
-                throw new IllegalArgumentException("cannot watch " + name + ": this process was started with it "
-                        + "ignored (in the background, or under nohup), and the JVM keeps it ignored");
+                throw ignoredFromTheStart(name);
             }
             replaced = previous;
         }

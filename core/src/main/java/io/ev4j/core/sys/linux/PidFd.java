@@ -83,11 +83,22 @@ public final class PidFd {
     /// read into [#siginfo()] (the process stays a zombie, for its reaper), 0 if none is there
     /// yet, `-ECHILD` if it is not this process's child or has been reaped already.
     public int waitidPeek(int pidfd) {
+        return waitid(pidfd, WaitAbi.WEXITED | WaitAbi.WNOWAIT | WaitAbi.WNOHANG);
+    }
+
+    /// `waitid(P_PIDFD, pidfd, &siginfo, options)` with `WNOHANG` in `options` (this call is
+    /// linked as one that never blocks): 1 if a state change was read into [#siginfo()], 0 if
+    /// none, or `-errno`.
+    ///
+    /// @throws IllegalArgumentException `options` lacks `WNOHANG`
+    public int waitid(int pidfd, int options) {
+        if ((options & WaitAbi.WNOHANG) == 0) {
+            throw new IllegalArgumentException("waitid options must include WNOHANG, got 0x" + Integer.toHexString(options));
+        }
         siginfo.fill((byte) 0);
         int r;
         try {
-            r = (int) check((long) (int) WAITID.invokeExact(errno, WaitAbi.P_PIDFD, pidfd, siginfo,
-                    WaitAbi.WEXITED | WaitAbi.WNOWAIT | WaitAbi.WNOHANG));
+            r = (int) check((long) (int) WAITID.invokeExact(errno, WaitAbi.P_PIDFD, pidfd, siginfo, options));
         } catch (Throwable t) {
             throw Syscalls.unexpected(t);
         }
