@@ -49,9 +49,11 @@ import java.util.concurrent.RejectedExecutionException;
 /// ## Caveats
 /// - Stops and continues (libev's `trace` flag) are not reported: a process descriptor only
 ///   signals exit, and catching `SIGCHLD` in a JVM is not reliable.
+/// - A [Process] that has already been reaped by the JDK when [#start()] runs is reported
+///   from its [Process#exitValue()] on both routes, so with the portable route's reading of
+///   values above 128.
 /// - A pid is only a number: if the process is gone before [#start()] and the number was
-///   reused, the new process is watched. Pass the [Process] where you have one; a process
-///   gone before start is then reported from its exit value.
+///   reused, the new process is watched. Pass the [Process] where you have one.
 public final class ChildWatcher extends Watcher {
     private static final long FIRST_RETRY_NS = 1_000_000L;
     private static final long LAST_RETRY_NS = 128_000_000L;
