@@ -23,6 +23,10 @@ public final class Events {
     public static final int WRITE = Backend.WRITE;
     /// A [TimerWatcher] expired.
     public static final int TIMER = 1 << 8;
+    /// A [SignalWatcher]'s signal arrived (once or more: see [SignalWatcher#count()]).
+    public static final int SIGNAL = 1 << 10;
+    /// A [ChildWatcher]'s process exited (see [ChildWatcher#status()]).
+    public static final int CHILD = 1 << 11;
     /// An [IdleWatcher] ran because nothing else was pending.
     public static final int IDLE = 1 << 13;
     /// A [PrepareWatcher] ran just before the loop blocks.
@@ -45,6 +49,8 @@ public final class Events {
         append(s, events, READ, "READ");
         append(s, events, WRITE, "WRITE");
         append(s, events, TIMER, "TIMER");
+        append(s, events, SIGNAL, "SIGNAL");
+        append(s, events, CHILD, "CHILD");
         append(s, events, IDLE, "IDLE");
         append(s, events, PREPARE, "PREPARE");
         append(s, events, CHECK, "CHECK");

@@ -106,6 +106,9 @@ public final class Loop implements Executor, AutoCloseable {
     private final WatcherList<CheckWatcher> checks = new WatcherList<>();
     private final WatcherList<CleanupWatcher> cleanups = new WatcherList<>();
     private final WatcherList<AsyncWatcher> asyncs = new WatcherList<>();
+    /// Signal watchers by signal, and the flags the process-wide signal handler sets.
+    final LoopSignals signals = new LoopSignals(this, pending);
+    private final WatcherList<ChildWatcher> children = new WatcherList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /// Set by any thread that needs the loop to look at its tasks and async watchers; at most
     /// one backend wake-up per setting.
@@ -257,6 +260,7 @@ public final class Loop implements Executor, AutoCloseable {
         }
         if (wakeupRequested.get() && wakeupRequested.getAndSet(false)) {
             queueSentAsyncs();
+            signals.queueRaised();
         }
     }
 
@@ -477,7 +481,7 @@ public final class Loop implements Executor, AutoCloseable {
         return t.isActive() ? timers.deadlineOf(t) - nowNs : t.afterNs();
     }
 
-    /// Starts an idle, prepare, check, cleanup or async watcher.
+    /// Starts an idle, prepare, check, cleanup, async, signal or child watcher.
     void startListed(Watcher w) {
         checkUsable();
         if (w.isActive()) {
@@ -498,6 +502,8 @@ public final class Loop implements Executor, AutoCloseable {
                 a.clearSend();
                 asyncs.add(a);
             }
+            case SignalWatcher s -> signals.add(s);
+            case ChildWatcher c -> children.add(c);
             default -> throw new IllegalArgumentException("not a listed watcher: " + w);
         }
         watcherStarted();
@@ -521,6 +527,8 @@ public final class Loop implements Executor, AutoCloseable {
                 return;
             }
             case AsyncWatcher a -> asyncs.remove(a);
+            case SignalWatcher s -> signals.remove(s);
+            case ChildWatcher c -> children.remove(c);
             default -> throw new IllegalArgumentException("not a listed watcher: " + w);
         }
         watcherStopped();
@@ -753,6 +761,9 @@ public final class Loop implements Executor, AutoCloseable {
         cleanups.verify("cleanup");
         asyncs.verify("async");
         listed += prepares.size() + checks.size() + asyncs.size();
+        signals.verify();
+        children.verify("child");
+        listed += signals.size() + children.size();
         int expected = timers.size() + sources.activeWatchers() + listed + refBalance;
         PendingQueue.check(activeCount == expected, "active count " + activeCount + " != " + expected);
         return true;
@@ -817,6 +828,10 @@ public final class Loop implements Executor, AutoCloseable {
             } catch (Throwable t) {
                 handleError(c, t);
             }
+        }
+        signals.stopAll();                  // restores signal handlers where this loop was last
+        while (children.size() > 0) {
+            children.get(children.size() - 1).stop();      // closes process descriptors
         }
         closed = true;
         stopEverything();

@@ -1,8 +1,10 @@
 package io.ev4j.examples;
 
+import io.ev4j.examples.child.ChildTest;
 import io.ev4j.examples.echo.EchoServer;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
+import io.ev4j.examples.signal.SignalTest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +33,10 @@ public final class Main {
                 "connects to 127.0.0.1:34567, closes once writable, breaks the loop, exits 0", SeedEchoClient::run));
         EXAMPLES.put("echo-server", new Entry("[port]",
                 "echoes every byte back on port 34567; partial writes, backpressure; Ctrl-C stops it", EchoServer::run));
+        EXAMPLES.put("signal-test", new Entry("",
+                "prints a line on each SIGINT (Ctrl-C); the second one exits 0", SignalTest::run));
+        EXAMPLES.put("child-test", new Entry("[command]",
+                "runs 'sh -c command' and prints its exit code or signal from a child watcher", ChildTest::run));
     }
 
     public static void main(String[] argv) throws Exception {

@@ -373,7 +373,7 @@ public final class Syscalls {
     }
 
     @SuppressWarnings("restricted")
-    private static MethodHandle link(String name, boolean critical, boolean captureErrno,
+    static MethodHandle link(String name, boolean critical, boolean captureErrno,
                                      FunctionDescriptor descriptor, Linker.Option... extra) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name));
@@ -391,7 +391,7 @@ public final class Syscalls {
         return LINKER.downcallHandle(symbol, descriptor, java.util.Arrays.copyOf(options, n));
     }
 
-    private static RuntimeException unexpected(Throwable t) {
+    static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
