@@ -73,7 +73,7 @@ final class StatRegistry {
             armed += active.get(i).armed ? 1 : 0;
         }
         PendingQueue.check(armed == armedCount, "armed stat watchers " + armedCount + " != " + armed);
-        PendingQueue.check((fd >= 0) == (armedCount > 0), "inotify fd " + fd + " with " + armedCount + " users");
+        PendingQueue.check(fd >= 0 || armedCount == 0, armedCount + " stat watchers armed without an inotify fd");
     }
 
     /// Stops every active stat watcher, which closes the inotify fd.
@@ -98,11 +98,13 @@ final class StatRegistry {
     /// leaves `w` on polling alone if the inotify fd cannot be had.
     void arm(StatWatcher w) {
         if (!w.armed) {
-            if (!open()) {
-                return;
-            }
             w.armed = true;
             armedCount++;
+            if (!open()) {
+                w.armed = false;
+                armedCount--;
+                return;
+            }
         }
         hold(w, true, w.parentBytes == null ? -1 : inotify.addWatch(fd, w.parentBytes, MASK));
         int self = w.pathBytes == null ? -1 : inotify.addWatch(fd, w.pathBytes, MASK);
