@@ -27,6 +27,8 @@ public final class Events {
     public static final int SIGNAL = 1 << 10;
     /// A [ChildWatcher]'s process exited (see [ChildWatcher#status()]).
     public static final int CHILD = 1 << 11;
+    /// A [StatWatcher]'s path changed (see [StatWatcher#attributes()]).
+    public static final int STAT = 1 << 12;
     /// An [IdleWatcher] ran because nothing else was pending.
     public static final int IDLE = 1 << 13;
     /// A [PrepareWatcher] ran just before the loop blocks.
@@ -51,6 +53,7 @@ public final class Events {
         append(s, events, TIMER, "TIMER");
         append(s, events, SIGNAL, "SIGNAL");
         append(s, events, CHILD, "CHILD");
+        append(s, events, STAT, "STAT");
         append(s, events, IDLE, "IDLE");
         append(s, events, PREPARE, "PREPARE");
         append(s, events, CHECK, "CHECK");

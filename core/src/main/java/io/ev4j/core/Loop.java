@@ -109,6 +109,8 @@ public final class Loop implements Executor, AutoCloseable {
     /// Signal watchers by signal, and the flags the process-wide signal handler sets.
     final LoopSignals signals = new LoopSignals(this, pending);
     private final WatcherList<ChildWatcher> children = new WatcherList<>();
+    /// Stat watchers, and the inotify fd that serves them.
+    final StatRegistry stats = new StatRegistry(this);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /// Set by any thread that needs the loop to look at its tasks and async watchers; at most
     /// one backend wake-up per setting.
@@ -481,7 +483,7 @@ public final class Loop implements Executor, AutoCloseable {
         return t.isActive() ? timers.deadlineOf(t) - nowNs : t.afterNs();
     }
 
-    /// Starts an idle, prepare, check, cleanup, async, signal or child watcher.
+    /// Starts an idle, prepare, check, cleanup, async, signal, child or stat watcher.
     void startListed(Watcher w) {
         checkUsable();
         if (w.isActive()) {
@@ -504,6 +506,7 @@ public final class Loop implements Executor, AutoCloseable {
             }
             case SignalWatcher s -> signals.add(s);
             case ChildWatcher c -> children.add(c);
+            case StatWatcher s -> stats.add(s);
             default -> throw new IllegalArgumentException("not a listed watcher: " + w);
         }
         watcherStarted();
@@ -529,6 +532,7 @@ public final class Loop implements Executor, AutoCloseable {
             case AsyncWatcher a -> asyncs.remove(a);
             case SignalWatcher s -> signals.remove(s);
             case ChildWatcher c -> children.remove(c);
+            case StatWatcher s -> stats.remove(s);
             default -> throw new IllegalArgumentException("not a listed watcher: " + w);
         }
         watcherStopped();
@@ -763,7 +767,8 @@ public final class Loop implements Executor, AutoCloseable {
         listed += prepares.size() + checks.size() + asyncs.size();
         signals.verify();
         children.verify("child");
-        listed += signals.size() + children.size();
+        stats.verify();
+        listed += signals.size() + children.size() + stats.size();
         int expected = timers.size() + sources.activeWatchers() + listed + refBalance;
         PendingQueue.check(activeCount == expected, "active count " + activeCount + " != " + expected);
         return true;
@@ -833,6 +838,7 @@ public final class Loop implements Executor, AutoCloseable {
         while (children.size() > 0) {
             children.get(children.size() - 1).stop();      // closes process descriptors
         }
+        stats.stopAll();                    // closes the inotify fd
         closed = true;
         stopEverything();
         tasks.clear();

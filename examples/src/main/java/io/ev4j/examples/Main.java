@@ -5,6 +5,7 @@ import io.ev4j.examples.echo.EchoServer;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
 import io.ev4j.examples.signal.SignalTest;
+import io.ev4j.examples.stat.WatchFile;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +38,8 @@ public final class Main {
                 "prints a line on each SIGINT (Ctrl-C); the second one exits 0", SignalTest::run));
         EXAMPLES.put("child-test", new Entry("[command]",
                 "runs 'sh -c command' and prints its exit code or signal from a child watcher", ChildTest::run));
+        EXAMPLES.put("watch-file", new Entry("<path>",
+                "prints the old and new attributes whenever the path changes, including creation and deletion", WatchFile::run));
     }
 
     public static void main(String[] argv) throws Exception {
