@@ -5,6 +5,7 @@ import io.ev4j.examples.echo.EchoServer;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
 import io.ev4j.examples.signal.SignalTest;
+import io.ev4j.examples.time.TimeTest;
 import io.ev4j.examples.stat.WatchFile;
 
 import java.util.LinkedHashMap;
@@ -36,6 +37,8 @@ public final class Main {
                 "echoes every byte back on port 34567; partial writes, backpressure; Ctrl-C stops it", EchoServer::run));
         EXAMPLES.put("signal-test", new Entry("",
                 "prints a line on each SIGINT (Ctrl-C); the second one exits 0", SignalTest::run));
+        EXAMPLES.put("time-test", new Entry("[ticks]",
+                "a repeating 1 s timer printing the time elapsed between ticks; stops after [ticks]", TimeTest::run));
         EXAMPLES.put("child-test", new Entry("[command]",
                 "runs 'sh -c command' and prints its exit code or signal from a child watcher", ChildTest::run));
         EXAMPLES.put("watch-file", new Entry("<path>",
