@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
 /// Three sizes, one method each so that each can count its own K operations:
 /// `dispatch_1` (the fixed cost of an iteration shows), `dispatch_64`, `dispatch_1024`.
 ///
+/// With `-jvmArgsAppend -Dev4j.bench.slowCallbackReport=true` the loop times every callback
+/// for a slow-callback report (a threshold no callback reaches), to show what that costs; off
+/// by default, as in a loop nobody asked to time.
+///
 /// How to read it: ns per dispatched event; the gap between `dispatch_1` and the others is
 /// the per-iteration overhead spread over more events. `-prof gc` should show about 0 B/op.
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +57,9 @@ public class IoDispatchBenchmark {
         void open() {
             BenchBackend backend = new BenchBackend();
             loop = Loop.builder().backend(backend).build();
+            if (Boolean.getBoolean("ev4j.bench.slowCallbackReport")) {
+                loop.setSlowCallbackReport(Long.MAX_VALUE, (l, w, kind, ns) -> { });
+            }
             IoWatcher.Callback<IoWatcher> count = (w, events) -> dispatched++;
             for (int fd = 0; fd < k(); fd++) {
                 new IoWatcher(loop, IoSource.fd(fd), Events.READ, count).start();

@@ -4,6 +4,7 @@ import io.ev4j.core.backend.Backend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -115,6 +116,7 @@ public final class Loop implements Executor, AutoCloseable {
     /// Set by any thread that needs the loop to look at its tasks and async watchers; at most
     /// one backend wake-up per setting.
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+    private final MetricCounters counters = new MetricCounters();
 
     private Thread owner;
     private boolean closed;
@@ -141,6 +143,8 @@ public final class Loop implements Executor, AutoCloseable {
         this.clock = b.clock;
         this.maxTasksPerIteration = b.maxTasksPerIteration;
         this.errorHandler = b.errorHandler;
+        this.counters.slowThresholdNs = b.slowThresholdNs;
+        this.counters.listener = b.slowListener;
         this.originNs = clock.nanoTime();
         this.sources = new SourceTable(backend.watchesFds(), pending);
         for (int p = 0; p < PRIORITY_COUNT; p++) {
@@ -251,11 +255,15 @@ public final class Loop implements Executor, AutoCloseable {
         if (releaseHook != null) {
             releaseHook.run();
         }
+        long pollStartNs = timeoutNs != 0 ? clock.nanoTime() : 0;
         try {
-            backend.poll(timeoutNs, sources);
+            counters.eventsReceived += backend.poll(timeoutNs, sources);
         } catch (IOException e) {
             throw new UncheckedIOException(backend.name() + " poll failed", e);
         } finally {
+            if (timeoutNs != 0) {
+                counters.blockedNs += clock.nanoTime() - pollStartNs;
+            }
             if (acquireHook != null) {
                 acquireHook.run();
             }
@@ -339,10 +347,15 @@ public final class Loop implements Executor, AutoCloseable {
             if (task == null) {
                 return;
             }
+            counters.tasksRun++;
+            long startNs = counters.timing() ? clock.nanoTime() : 0;
             try {
                 task.run();
             } catch (Throwable t) {
                 handleError(null, t);
+            }
+            if (counters.timing()) {
+                timed(null, "task", startNs);
             }
         }
     }
@@ -353,15 +366,89 @@ public final class Loop implements Executor, AutoCloseable {
     /// those queued by the callbacks it runs (libev `ev_invoke_pending`).
     public void invokePending() {
         checkThread();
+        if (counters.timing()) {
+            invokePendingTimed();
+            return;
+        }
         Watcher w;
         while ((w = pending.takeNext()) != null) {
             int events = pending.lastEvents;
+            counters.callbacksRun++;
             try {
                 w.invoke(events);
             } catch (Throwable t) {
                 handleError(w, t);
             }
         }
+    }
+
+    /// [#invokePending()] with each callback timed, while a slow-callback report is on; kept
+    /// apart so that the usual path reads no clock.
+    private void invokePendingTimed() {
+        Watcher w;
+        while ((w = pending.takeNext()) != null) {
+            int events = pending.lastEvents;
+            counters.callbacksRun++;
+            long startNs = clock.nanoTime();
+            try {
+                w.invoke(events);
+            } catch (Throwable t) {
+                handleError(w, t);
+            }
+            timed(w, w.kind(), startNs);
+        }
+    }
+
+    private void timed(Watcher w, String kind, long startNs) {
+        long durationNs = clock.nanoTime() - startNs;
+        SlowCallbackListener listener = counters.listener;
+        if (counters.took(kind, durationNs) && listener != null) {
+            try {
+                listener.onSlowCallback(this, w, kind, durationNs);
+            } catch (Throwable t) {
+                handleError(w, t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    /// A snapshot of what this loop has done since it was created or last reset: iterations,
+    /// time blocked in the backend, events received, callbacks and tasks run, and (while a
+    /// slow-callback report is on) the longest callback. See [LoopMetrics].
+    public LoopMetrics metrics() {
+        checkThread();
+        return counters.snapshot(iteration);
+    }
+
+    /// Starts the counts of [#metrics()] again from zero. [#iteration()] is not affected.
+    public void resetMetrics() {
+        checkThread();
+        counters.reset(iteration);
+    }
+
+    /// Times every callback and task from now on, and tells `listener` of each that ran for at
+    /// least `thresholdNs`, right after it returned. A null `listener` logs a warning through
+    /// `System.Logger` instead. `Long.MAX_VALUE` tracks the longest callback without
+    /// reporting any. Costs two clock reads per callback while on.
+    ///
+    /// @throws IllegalArgumentException `thresholdNs` < 0
+    public void setSlowCallbackReport(long thresholdNs, SlowCallbackListener listener) {
+        checkThread();
+        counters.slowThresholdNs = requireNonNegative(thresholdNs, "slow-callback threshold");
+        counters.listener = listener != null ? listener : Loop::logSlowCallback;
+    }
+
+    /// Stops timing callbacks (the default). The longest callback seen so far stays in
+    /// [#metrics()] until [#resetMetrics()].
+    public void clearSlowCallbackReport() {
+        checkThread();
+        counters.listener = null;
+    }
+
+    private static void logSlowCallback(Loop loop, Watcher w, String kind, long durationNs) {
+        LOG.log(System.Logger.Level.WARNING, "a " + kind + " callback held the loop for "
+                + (durationNs / 1_000) + " µs" + (w == null ? "" : ": " + w));
     }
 
     private void invokePendingThroughInvoker() {
@@ -889,6 +976,8 @@ public final class Loop implements Executor, AutoCloseable {
         private NanoClock clock = NanoClock.SYSTEM;
         private int maxTasksPerIteration = 1024;
         private ErrorHandler errorHandler;
+        private long slowThresholdNs;
+        private SlowCallbackListener slowListener;
 
         private Builder() {
         }
@@ -931,6 +1020,14 @@ public final class Loop implements Executor, AutoCloseable {
         /// Where what callbacks throw goes (default: a `System.Logger` entry).
         public Builder errorHandler(ErrorHandler handler) {
             this.errorHandler = handler;
+            return this;
+        }
+
+        /// Turns the slow-callback report on from the start: see [Loop#setSlowCallbackReport].
+        /// A null `listener` logs a warning per slow callback.
+        public Builder slowCallbackReport(Duration threshold, SlowCallbackListener listener) {
+            this.slowThresholdNs = requireNonNegative(threshold.toNanos(), "slow-callback threshold");
+            this.slowListener = listener != null ? listener : Loop::logSlowCallback;
             return this;
         }
 
