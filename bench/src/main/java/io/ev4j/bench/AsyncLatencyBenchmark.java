@@ -63,7 +63,7 @@ public class AsyncLatencyBenchmark {
     private static final long SETTLE_NS = TimeUnit.MICROSECONDS.toNanos(20);
 
     /// `bench` (the in-bench backend), `epoll` or `nio`.
-    @Param({"bench", "epoll", "nio"})
+    @Param({"bench", "epoll", "poll", "nio"})
     public String backend;
 
     private Loop loop;

@@ -26,7 +26,7 @@ final class BenchLoops {
     }
 
     /// A loop on `backend`: [#IN_BENCH] for a [BenchBackend] on real time, else a backend name
-    /// the loop builder knows (`epoll`, `nio`).
+    /// the loop builder knows (`epoll`, `poll`, `nio`).
     ///
     /// @throws BackendUnavailableException that backend cannot be opened here
     static Loop open(String backend) {

@@ -6,7 +6,8 @@ package io.ev4j.core;
 /// Loop loop = Loop.builder().backend(BackendKind.NIO).build();
 /// ```
 ///
-/// Without a choice, a loop uses the first available of [#EPOLL] then [#NIO]. A user who cannot
+/// Without a choice, a loop uses the first available of [#EPOLL] then [#NIO]; [#POLL] is used
+/// only when asked for. A user who cannot
 /// change code selects by name with the system property `ev4j.backend` or the environment
 /// variable `EV4J_BACKEND` (the property wins), for example `-Dev4j.backend=nio`.
 public enum BackendKind {
@@ -14,7 +15,11 @@ public enum BackendKind {
     /// changes. Needs Linux and native access (`--enable-native-access`).
     EPOLL("epoll"),
     /// `java.nio.channels.Selector`: every platform the JDK runs on. Watches channels, not fds.
-    NIO("nio");
+    NIO("nio"),
+    /// Linux `poll(2)` through the Foreign Function and Memory API: the whole fd set passed on
+    /// every poll, so it costs more per watched fd than epoll; never the default. Needs Linux
+    /// and native access, like [#EPOLL]. Its loops cannot be embedded ([Loop#isEmbeddable()]).
+    POLL("poll");
 
     private final String backendName;
 
@@ -22,7 +27,7 @@ public enum BackendKind {
         this.backendName = backendName;
     }
 
-    /// The name used in properties, messages and `--backend` options: `epoll`, `nio`.
+    /// The name used in properties, messages and `--backend` options: `epoll`, `nio`, `poll`.
     public String backendName() {
         return backendName;
     }

@@ -3,6 +3,7 @@ package io.ev4j.core;
 import io.ev4j.core.backend.Backend;
 import io.ev4j.core.backend.epoll.EpollBackend;
 import io.ev4j.core.backend.nio.SelectorBackend;
+import io.ev4j.core.backend.poll.PollBackend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ final class Backends {
         return switch (kind) {
             case EPOLL -> EpollBackend.isSupported();
             case NIO -> SelectorBackend.isSupported();
+            case POLL -> PollBackend.isSupported();
         };
     }
 
@@ -29,13 +31,14 @@ final class Backends {
         BackendKind chosen = kind != null ? kind : configuredOrBest();
         if (!chosen.isAvailable()) {
             throw new IllegalArgumentException("the " + chosen + " backend is not available here"
-                    + (chosen == BackendKind.EPOLL
+                    + (chosen == BackendKind.EPOLL || chosen == BackendKind.POLL
                         ? " (it needs Linux and --enable-native-access=ALL-UNNAMED or =io.ev4j.core)" : ""));
         }
         try {
             return switch (chosen) {
                 case EPOLL -> new EpollBackend();
                 case NIO -> new SelectorBackend();
+                case POLL -> new PollBackend();
             };
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the " + chosen + " backend", e);
@@ -50,6 +53,6 @@ final class Backends {
         if (name != null && !name.isBlank()) {
             return BackendKind.named(name);
         }
-        return BackendKind.EPOLL.isAvailable() ? BackendKind.EPOLL : BackendKind.NIO;
+        return BackendKind.EPOLL.isAvailable() ? BackendKind.EPOLL : BackendKind.NIO;   // never POLL
     }
 }

@@ -30,7 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 ///   everything it holds.
 ///
 /// ## Two routes
-/// - **Native** (a loop on the `epoll` backend, Linux 5.3+): a process descriptor
+/// - **Native** (a loop on the `epoll` or `poll` backend, Linux 5.3+): a process descriptor
 ///   (`pidfd_open`) joins the loop's poll set and becomes readable when the process exits.
 ///   The status is then read without reaping: `waitid(P_PIDFD, .., WEXITED | WNOWAIT)` while
 ///   the process is still a zombie, or, once the JDK's reaper thread has reaped it (it usually

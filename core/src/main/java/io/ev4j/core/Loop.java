@@ -722,7 +722,7 @@ public final class Loop implements Executor, AutoCloseable {
         refBalance--;
     }
 
-    /// The name of the backend this loop polls with: `epoll`, `nio`, ...
+    /// The name of the backend this loop polls with: `epoll`, `nio`, `poll`, ...
     public String backendName() {
         return backend.name();
     }
@@ -990,7 +990,7 @@ public final class Loop implements Executor, AutoCloseable {
             return this;
         }
 
-        /// Uses the backend named `name` (`epoll`, `nio`).
+        /// Uses the backend named `name` (`epoll`, `nio`, `poll`).
         public Builder backend(String name) {
             return backend(BackendKind.named(name));
         }

@@ -20,7 +20,7 @@ public record Example(BackendKind backend, List<String> args) {
             String a = argv[i];
             if (a.equals("--backend")) {
                 if (i + 1 == argv.length) {
-                    throw new IllegalArgumentException("--backend needs a name: epoll or nio");
+                    throw new IllegalArgumentException("--backend needs a name: epoll, poll or nio");
                 }
                 backend = BackendKind.named(argv[++i]);
             } else if (a.startsWith("--backend=")) {

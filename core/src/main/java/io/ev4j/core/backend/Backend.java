@@ -31,7 +31,7 @@ public interface Backend extends AutoCloseable {
     /// Interest in and readiness for writing (for a connecting socket: the connect finished).
     int WRITE = 2;
 
-    /// The name users select this backend by: `epoll`, `nio`, later `poll` and `io_uring`.
+    /// The name users select this backend by: `epoll`, `poll`, `nio` (later `io_uring`).
     String name();
 
     /// True if this backend watches raw file descriptors, false if it watches
@@ -59,6 +59,15 @@ public interface Backend extends AutoCloseable {
     ///
     /// @return the number of slots reported
     int poll(long timeoutNs, ReadySink sink) throws IOException;
+
+    /// A file descriptor that is readable whenever [#poll] would report something (a ready
+    /// handle or a wake-up), or -1 if this backend has none. Another loop that watches fds can
+    /// then poll this one's fd to run it (libev `ev_embed`, [io.ev4j.core.EmbedWatcher]). The fd
+    /// belongs to the backend: never close it, and read it again before each poll of the other
+    /// loop, as a backend may replace it.
+    default int embedFd() {
+        return -1;
+    }
 
     /// Makes a blocked (or the next) [#poll] return soon. Safe from any thread. The loop
     /// coalesces calls, so a backend may do one system call per invocation.

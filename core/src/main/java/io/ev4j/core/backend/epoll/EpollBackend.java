@@ -3,18 +3,16 @@ package io.ev4j.core.backend.epoll;
 import io.ev4j.core.backend.Backend;
 import io.ev4j.core.sys.linux.EpollAbi;
 import io.ev4j.core.sys.linux.Errno;
+import io.ev4j.core.sys.linux.EventFdWaker;
 import io.ev4j.core.sys.linux.NativeBackend;
 import io.ev4j.core.sys.linux.Syscalls;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.concurrent.locks.StampedLock;
 
 import static io.ev4j.core.sys.linux.EpollAbi.EPOLLERR;
 import static io.ev4j.core.sys.linux.EpollAbi.EPOLLHUP;
@@ -61,13 +59,9 @@ public final class EpollBackend implements Backend, NativeBackend {
     private static final int MAX_EVENTS = 1 << 20;
     private static final int READ_BITS = EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP;
     private static final int WRITE_BITS = EPOLLOUT | EPOLLERR | EPOLLHUP;
-    /// The 8-byte 1 that [#wakeup()] writes; never freed, shared by every instance and thread.
-    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
     private final Syscalls sys;
-    private final StampedLock wakeLock = new StampedLock();
-    private final MemorySegment drain = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
-    private volatile int wakeFd;
+    private final EventFdWaker waker;
     private int epfd;
     private int[] masks = new int[64];
     private int[] generations = new int[64];
@@ -89,38 +83,26 @@ public final class EpollBackend implements Backend, NativeBackend {
         if (ep < 0) {
             throw Errno.exception("epoll_create1", null, -ep);
         }
-        int efd = sys.eventfd();
-        if (efd < 0) {
+        try {
+            waker = new EventFdWaker(sys);
+        } catch (IOException e) {
             sys.close(ep);
-            throw Errno.exception("eventfd", null, -efd);
+            throw e;
         }
-        int r = sys.epollCtl(ep, EPOLL_CTL_ADD, efd, EPOLLIN, WAKE_DATA);
+        int r = sys.epollCtl(ep, EPOLL_CTL_ADD, waker.fd(), EPOLLIN, WAKE_DATA);
         if (r < 0) {
-            sys.close(efd);
+            waker.close();
             sys.close(ep);
-            throw Errno.exception("epoll_ctl", "eventfd " + efd, -r);
+            throw Errno.exception("epoll_ctl", "eventfd " + waker.fd(), -r);
         }
         epfd = ep;
-        wakeFd = efd;
         allocateEvents(INITIAL_EVENTS);
     }
 
     /// True if this JVM can run the backend: Linux on x86-64, AArch64 or RISC-V, native access
     /// enabled for this module, and the C functions found. Never throws.
     public static boolean isSupported() {
-        try {
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
-                return false;
-            }
-            String arch = System.getProperty("os.arch", "");
-            if (!(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64")
-                    || arch.equals("riscv64"))) {
-                return false;
-            }
-            return EpollBackend.class.getModule().isNativeAccessEnabled() && Syscalls.linked();
-        } catch (LinkageError | RuntimeException e) {
-            return false;
-        }
+        return NativeBackend.isUsableHere();
     }
 
     @Override
@@ -141,10 +123,7 @@ public final class EpollBackend implements Backend, NativeBackend {
     @Override
     public void modify(int slot, int fd, SelectableChannel channel, int oldMask, int newMask,
                        boolean forceRegister) throws IOException {
-        if (fd < 0 || channel != null) {
-            throw new IllegalArgumentException("epoll watches file descriptors, got fd " + fd
-                    + (channel != null ? " and a channel" : ""));
-        }
+        NativeBackend.requireFd("epoll", fd, channel);
         ensureOpen();
         ensureCapacity(fd);
         if (newMask == 0) {
@@ -195,7 +174,7 @@ public final class EpollBackend implements Backend, NativeBackend {
         for (int i = 0; i < n; i++) {
             long data = EpollAbi.data(array, i);
             if (data == WAKE_DATA) {
-                sys.read(wakeFd, drain.address(), 8); // EAGAIN if another poll drained it: fine
+                waker.drain();
                 continue;
             }
             int fd = EpollAbi.fd(data);
@@ -213,7 +192,6 @@ public final class EpollBackend implements Backend, NativeBackend {
             }
         }
         Reference.reachabilityFence(array);
-        Reference.reachabilityFence(drain);
         if (n == capacity && capacity < MAX_EVENTS) {
             allocateEvents(capacity * 2);
         }
@@ -225,15 +203,7 @@ public final class EpollBackend implements Backend, NativeBackend {
 
     @Override
     public void wakeup() {
-        long stamp = wakeLock.readLock();
-        try {
-            int fd = wakeFd;
-            if (fd >= 0) {
-                Syscalls.writeNoErrno(fd, ONE.address(), 8);
-            }
-        } finally {
-            wakeLock.unlockRead(stamp);
-        }
+        waker.wakeup();
     }
 
     /// Closes the epoll fd and the eventfd. Idempotent.
@@ -244,14 +214,15 @@ public final class EpollBackend implements Backend, NativeBackend {
         }
         sys.close(epfd);
         epfd = -1;
-        long stamp = wakeLock.writeLock();
-        try {
-            int fd = wakeFd;
-            wakeFd = -1;
-            sys.close(fd);
-        } finally {
-            wakeLock.unlockWrite(stamp);
-        }
+        waker.close();
+    }
+
+    /// The epoll fd: readable whenever a [#poll] would report something (a ready fd or a
+    /// wake-up), so another loop can poll it to run this one ([io.ev4j.core.EmbedWatcher]). It
+    /// changes when the epoll set is rebuilt (see the class comment), and is -1 once closed.
+    @Override
+    public int embedFd() {
+        return epfd;
     }
 
     /// The current size of the native events array (for tests).
@@ -291,10 +262,10 @@ public final class EpollBackend implements Backend, NativeBackend {
         if (fresh < 0) {
             throw Errno.exception("epoll_create1", null, -fresh);
         }
-        int r = sys.epollCtl(fresh, EPOLL_CTL_ADD, wakeFd, EPOLLIN, WAKE_DATA);
+        int r = sys.epollCtl(fresh, EPOLL_CTL_ADD, waker.fd(), EPOLLIN, WAKE_DATA);
         if (r < 0) {
             sys.close(fresh);
-            throw Errno.exception("epoll_ctl", "eventfd " + wakeFd, -r);
+            throw Errno.exception("epoll_ctl", "eventfd " + waker.fd(), -r);
         }
         sys.close(epfd);
         epfd = fresh;

@@ -1,9 +1,8 @@
 package io.ev4j.core.backend.epoll;
 
 import io.ev4j.core.ErrnoException;
-import io.ev4j.core.backend.Backend;
-import io.ev4j.core.sys.linux.AllocatedBytes;
-import io.ev4j.core.sys.linux.OpenFds;
+import io.ev4j.core.backend.BackendChecks;
+import io.ev4j.core.sys.linux.FdFixture;
 import io.ev4j.core.sys.linux.Syscalls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,18 +13,10 @@ import org.junit.jupiter.api.condition.OS;
 
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.ev4j.core.backend.Backend.READ;
@@ -40,27 +31,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @EnabledOnOs(OS.LINUX)
 class EpollBackendTest {
     private static final long MS = 1_000_000L;
-    private final Syscalls sys = new Syscalls();
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment buf = arena.allocate(64);
-    private final List<Integer> opened = new ArrayList<>();
-    private long fdsBefore;
+    private FdFixture fds;
+    private Syscalls sys;
     private EpollBackend epoll;
 
     @BeforeEach
     void open() throws IOException {
-        fdsBefore = OpenFds.count();
+        fds = new FdFixture();
+        sys = fds.sys;
         epoll = new EpollBackend(sys);
     }
 
     @AfterEach
     void closeAll() {
         epoll.close();
-        for (int fd : opened) {
-            sys.close(fd);
-        }
-        arena.close();
-        assertEquals(fdsBefore, OpenFds.count(), "open fds");
+        fds.close();
     }
 
     /// Sorted fd → merged ready mask of one poll.
@@ -69,35 +54,6 @@ class EpollBackendTest {
         int n = epoll.poll(timeoutNs, (slot, mask) -> ready.merge(slot, mask, (a, b) -> a | b));
         assertEquals(ready.size(), n, "count returned");
         return ready;
-    }
-
-    private int[] pipe() {
-        int[] p = new int[2];
-        assertEquals(0, sys.pipe2(p));
-        opened.add(p[0]);
-        opened.add(p[1]);
-        return p;
-    }
-
-    private int eventfd() {
-        int fd = sys.eventfd();
-        assertTrue(fd >= 0);
-        opened.add(fd);
-        return fd;
-    }
-
-    private void closeFd(int fd) {
-        assertEquals(0, sys.close(fd));
-        opened.remove(Integer.valueOf(fd));
-    }
-
-    private void writeByte(int fd) {
-        assertEquals(1, sys.write(fd, buf.address(), 1));
-    }
-
-    private void signal(int eventfd) {
-        buf.set(ValueLayout.JAVA_LONG, 0, 1L);
-        assertEquals(8, sys.write(eventfd, buf.address(), 8));
     }
 
     @Test
@@ -109,25 +65,25 @@ class EpollBackendTest {
 
     @Test
     void readableAfterWrite() throws IOException {
-        int[] p = pipe();
+        int[] p = fds.pipe();
         epoll.modify(p[0], p[0], null, 0, READ, false);
         assertEquals(Map.of(), poll(0));
-        writeByte(p[1]);
+        fds.writeByte(p[1]);
         assertEquals(Map.of(p[0], READ), poll(1000 * MS));
         assertEquals(Map.of(p[0], READ), poll(0), "level-triggered: still readable");
     }
 
     @Test
     void writeReady() throws IOException {
-        int[] p = pipe();
+        int[] p = fds.pipe();
         epoll.modify(p[1], p[1], null, 0, WRITE, false);
         assertEquals(Map.of(p[1], WRITE), poll(1000 * MS));
     }
 
     @Test
     void modifyFromReadToWrite() throws IOException {
-        int efd = eventfd(); // always writable, readable once signalled
-        signal(efd);
+        int efd = fds.eventfd(); // always writable, readable once signalled
+        fds.signal(efd);
         epoll.modify(efd, efd, null, 0, READ, false);
         assertEquals(Map.of(efd, READ), poll(0));
         epoll.modify(efd, efd, null, READ, WRITE, false);
@@ -138,8 +94,8 @@ class EpollBackendTest {
 
     @Test
     void remove() throws IOException {
-        int[] p = pipe();
-        writeByte(p[1]);
+        int[] p = fds.pipe();
+        fds.writeByte(p[1]);
         epoll.modify(p[0], p[0], null, 0, READ, false);
         assertEquals(Map.of(p[0], READ), poll(0));
         epoll.modify(p[0], p[0], null, READ, 0, false);
@@ -148,35 +104,20 @@ class EpollBackendTest {
 
     @Test
     void removeAfterUserClosedFdIsQuiet() throws IOException {
-        int[] p = pipe();
+        int[] p = fds.pipe();
         epoll.modify(p[0], p[0], null, 0, READ, false);
-        closeFd(p[0]);
+        fds.closeFd(p[0]);
         epoll.modify(p[0], p[0], null, READ, 0, false); // EBADF ignored
     }
 
     @Test
     void wakeupFromAnotherThreadEndsBlockingPoll() throws Exception {
-        CountDownLatch polling = new CountDownLatch(1);
-        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
-            polling.countDown();
-            try {
-                return epoll.poll(-1, (slot, mask) -> { });
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        assertTrue(polling.await(5, TimeUnit.SECONDS));
-        Thread waker = Thread.ofPlatform().start(epoll::wakeup);
-        assertEquals(0, result.get(10, TimeUnit.SECONDS), "the wake-up is not reported");
-        waker.join();
-        long start = System.nanoTime();
-        assertEquals(Map.of(), poll(20 * MS));
-        assertTrue(System.nanoTime() - start >= 20 * MS, "eventfd drained: the next poll waits");
+        BackendChecks.wakeupFromAnotherThreadEndsABlockingPoll(epoll);
     }
 
     @Test
     void timeoutWithNothingReadyWaitsAtLeastTheTimeout() throws IOException {
-        int[] p = pipe();
+        int[] p = fds.pipe();
         epoll.modify(p[0], p[0], null, 0, READ, false);
         long timeout = 30 * MS + 123_456; // rounds up to 31 ms
         long start = System.nanoTime();
@@ -196,17 +137,17 @@ class EpollBackendTest {
 
     @Test
     void hangUpAfterWriterClosesReportsRead() throws IOException {
-        int[] p = pipe();
+        int[] p = fds.pipe();
         epoll.modify(p[0], p[0], null, 0, READ, false);
-        closeFd(p[1]);
+        fds.closeFd(p[1]);
         assertEquals(Map.of(p[0], READ), poll(1000 * MS));
-        assertEquals(0, sys.read(p[0], buf.address(), 1), "end of file");
+        assertEquals(0, sys.read(p[0], fds.buf.address(), 1), "end of file");
     }
 
     @Test
     void addingAClosedFdThrowsEbadf() {
-        int[] p = pipe();
-        closeFd(p[0]);
+        int[] p = fds.pipe();
+        fds.closeFd(p[0]);
         ErrnoException e = assertThrows(ErrnoException.class,
                 () -> epoll.modify(p[0], p[0], null, 0, READ, false));
         assertEquals("epoll_ctl", e.call());
@@ -254,36 +195,36 @@ class EpollBackendTest {
 
     @Test
     void reusedFdNumberGetsOnlyTheNewRegistrationsEvents() throws IOException {
-        int[] old = pipe();
+        int[] old = fds.pipe();
         epoll.modify(old[0], old[0], null, 0, READ, false);
-        writeByte(old[1]);
-        closeFd(old[0]);
-        closeFd(old[1]);
-        int[] fresh = pipe();
+        fds.writeByte(old[1]);
+        fds.closeFd(old[0]);
+        fds.closeFd(old[1]);
+        int[] fresh = fds.pipe();
         assumeTrue(fresh[0] == old[0], "fd number not reused");
         epoll.modify(fresh[0], fresh[0], null, READ, READ, true);
         assertEquals(Map.of(), poll(0), "the old pipe's data is gone with it");
-        writeByte(fresh[1]);
+        fds.writeByte(fresh[1]);
         assertEquals(Map.of(fresh[0], READ), poll(1000 * MS));
     }
 
     @Test
     void staleRegistrationOfADuplicatedFileIsDroppedAndForgotten() throws IOException {
-        int[] old = pipe();
+        int[] old = fds.pipe();
         epoll.modify(old[0], old[0], null, 0, READ, false);
         int dup = sys.fcntl(old[0], Syscalls.F_DUPFD_CLOEXEC, 0);
         assertTrue(dup >= 0);
-        opened.add(dup);
-        closeFd(old[0]); // the kernel keeps the registration: the file is still open as dup
-        int[] fresh = pipe();
+        fds.own(dup);
+        fds.closeFd(old[0]); // the kernel keeps the registration: the file is still open as dup
+        int[] fresh = fds.pipe();
         assumeTrue(fresh[0] == old[0], "fd number not reused");
         epoll.modify(fresh[0], fresh[0], null, READ, READ, true);
         int epfdBefore = epoll.epollFd();
-        writeByte(old[1]); // makes the stale registration fire
+        fds.writeByte(old[1]); // makes the stale registration fire
         assertEquals(Map.of(), poll(1000 * MS), "stale generation dropped");
         assertEquals(Map.of(), poll(0), "epoll set rebuilt: the stale registration is gone");
         assertTrue(epoll.epollFd() >= 0 && epfdBefore >= 0);
-        writeByte(fresh[1]);
+        fds.writeByte(fresh[1]);
         assertEquals(Map.of(fresh[0], READ), poll(1000 * MS));
         epoll.wakeup();
         assertEquals(Map.of(fresh[0], READ), poll(1000 * MS), "wake-up still registered");
@@ -294,8 +235,8 @@ class EpollBackendTest {
         assertEquals(64, epoll.eventsCapacity());
         int count = 70;
         for (int i = 0; i < count; i++) {
-            int efd = eventfd();
-            signal(efd);
+            int efd = fds.eventfd();
+            fds.signal(efd);
             epoll.modify(efd, efd, null, 0, READ, false);
         }
         assertEquals(64, poll(0).size());
@@ -314,23 +255,11 @@ class EpollBackendTest {
 
     @Test
     void sinkSeesNothingForTheWakeupFd() throws IOException {
-        epoll.wakeup();
-        epoll.wakeup();
-        Backend.ReadySink failing = (slot, mask) -> {
-            throw new AssertionError("reported " + slot);
-        };
-        assertEquals(0, epoll.poll(0, failing));
+        BackendChecks.wakeupsAreNotReported(epoll);
     }
 
     @Test
     void pollAllocatesNothingOnceCompiled() throws Exception {
-        int[] p = pipe();
-        writeByte(p[1]);
-        epoll.modify(p[0], p[0], null, 0, READ, false);
-        int[] seen = new int[1];
-        Backend.ReadySink sink = (slot, mask) -> seen[0]++;
-        long least = AllocatedBytes.steadyState(300, 10_000, () -> epoll.poll(0, sink));
-        assertTrue(least < 1024, "10000 polls allocated at least " + least + " bytes");
-        assertTrue(seen[0] >= 10_000);
+        BackendChecks.pollAllocatesNothingOnceCompiled(epoll, fds);
     }
 }
