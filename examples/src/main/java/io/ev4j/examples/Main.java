@@ -2,6 +2,7 @@ package io.ev4j.examples;
 
 import io.ev4j.examples.child.ChildTest;
 import io.ev4j.examples.echo.EchoServer;
+import io.ev4j.examples.fifo.EventReadFifo;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
 import io.ev4j.examples.signal.SignalTest;
@@ -41,6 +42,8 @@ public final class Main {
                 "a repeating 1 s timer printing the time elapsed between ticks; stops after [ticks]", TimeTest::run));
         EXAMPLES.put("child-test", new Entry("[command]",
                 "runs 'sh -c command' and prints its exit code or signal from a child watcher", ChildTest::run));
+        EXAMPLES.put("event-read-fifo", new Entry("<path> [--once]",
+                "makes a FIFO and prints what is written into it; native backends", EventReadFifo::run));
         EXAMPLES.put("watch-file", new Entry("<path>",
                 "prints the old and new attributes whenever the path changes, including creation and deletion", WatchFile::run));
     }
