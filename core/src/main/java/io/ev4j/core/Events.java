@@ -29,6 +29,8 @@ public final class Events {
     public static final int CHILD = 1 << 11;
     /// A [StatWatcher]'s path changed (see [StatWatcher#attributes()]).
     public static final int STAT = 1 << 12;
+    /// An embedded loop has something to do ([EmbedWatcher]).
+    public static final int EMBED = 1 << 16;
     /// An [IdleWatcher] ran because nothing else was pending.
     public static final int IDLE = 1 << 13;
     /// A [PrepareWatcher] ran just before the loop blocks.
@@ -54,6 +56,7 @@ public final class Events {
         append(s, events, SIGNAL, "SIGNAL");
         append(s, events, CHILD, "CHILD");
         append(s, events, STAT, "STAT");
+        append(s, events, EMBED, "EMBED");
         append(s, events, IDLE, "IDLE");
         append(s, events, PREPARE, "PREPARE");
         append(s, events, CHECK, "CHECK");

@@ -112,6 +112,9 @@ public final class Loop implements Executor, AutoCloseable {
     private final WatcherList<ChildWatcher> children = new WatcherList<>();
     /// Stat watchers, and the inotify fd that serves them.
     final StatRegistry stats = new StatRegistry(this);
+    private final WatcherList<EmbedWatcher> embeds = new WatcherList<>();
+    /// The embed watcher (on another loop) that runs this loop, while one is active.
+    EmbedWatcher embeddedIn;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /// Set by any thread that needs the loop to look at its tasks and async watchers; at most
     /// one backend wake-up per setting.
@@ -594,6 +597,7 @@ public final class Loop implements Executor, AutoCloseable {
             case SignalWatcher s -> signals.add(s);
             case ChildWatcher c -> children.add(c);
             case StatWatcher s -> stats.add(s);
+            case EmbedWatcher e -> embeds.add(e);
             default -> throw new IllegalArgumentException("not a listed watcher: " + w);
         }
         watcherStarted();
@@ -620,6 +624,7 @@ public final class Loop implements Executor, AutoCloseable {
             case SignalWatcher s -> signals.remove(s);
             case ChildWatcher c -> children.remove(c);
             case StatWatcher s -> stats.remove(s);
+            case EmbedWatcher e -> embeds.remove(e);
             default -> throw new IllegalArgumentException("not a listed watcher: " + w);
         }
         watcherStopped();
@@ -720,6 +725,32 @@ public final class Loop implements Executor, AutoCloseable {
         checkThread();
         activeCount--;
         refBalance--;
+    }
+
+    /// True if this loop can run inside another through an [EmbedWatcher]: its backend has a
+    /// pollable fd of its own (`epoll` does; `poll` and `nio` do not).
+    public boolean isEmbeddable() {
+        return backend.embedFd() >= 0;
+    }
+
+    /// For an [EmbedWatcher]: hands this loop's pending io interest changes to its backend now,
+    /// so that the outer loop's poll sees them.
+    void applyIoChanges() {
+        sources.applyChanges(backend);
+    }
+
+    /// For an [EmbedWatcher]: ns from now to this loop's first timer (at least 0), or -1.
+    long nextTimerDelayNs() {
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        updateNow();
+        return Math.max(0, timers.firstDeadlineNs() - nowNs);
+    }
+
+    /// For an [EmbedWatcher]: something would run at once in this loop's next pass.
+    boolean hasImmediateWork() {
+        return pending.size() > 0 || idleCount > 0 || !tasks.isEmpty() || wakeupRequested.get();
     }
 
     /// The name of the backend this loop polls with: `epoll`, `nio`, `poll`, ...
@@ -855,7 +886,8 @@ public final class Loop implements Executor, AutoCloseable {
         signals.verify();
         children.verify("child");
         stats.verify();
-        listed += signals.size() + children.size() + stats.size();
+        embeds.verify("embed");
+        listed += signals.size() + children.size() + stats.size() + embeds.size();
         int expected = timers.size() + sources.activeWatchers() + listed + refBalance;
         PendingQueue.check(activeCount == expected, "active count " + activeCount + " != " + expected);
         return true;
@@ -911,6 +943,10 @@ public final class Loop implements Executor, AutoCloseable {
             throw new IllegalStateException("close() called from inside run(); call breakLoop(Break.ALL) "
                     + "and close the loop after run() returns");
         }
+        if (embeddedIn != null) {
+            throw new IllegalStateException("this loop is embedded in another by " + embeddedIn
+                    + "; stop that embed watcher before closing this loop");
+        }
         while (cleanups.size() > 0) {
             CleanupWatcher c = cleanups.get(cleanups.size() - 1);
             cleanups.remove(c);
@@ -926,6 +962,9 @@ public final class Loop implements Executor, AutoCloseable {
             children.get(children.size() - 1).stop();      // closes process descriptors
         }
         stats.stopAll();                    // closes the inotify fd
+        while (embeds.size() > 0) {
+            embeds.get(embeds.size() - 1).stop();          // lets the inner loop go
+        }
         closed = true;
         stopEverything();
         tasks.clear();

@@ -37,7 +37,7 @@ import java.util.Objects;
 /// that or a higher priority is pending.
 public abstract sealed class Watcher
         permits IoWatcher, TimerWatcher, IdleWatcher, PrepareWatcher, CheckWatcher, CleanupWatcher,
-                AsyncWatcher, SignalWatcher, ChildWatcher, StatWatcher {
+                AsyncWatcher, SignalWatcher, ChildWatcher, StatWatcher, EmbedWatcher {
 
     static final int INACTIVE = -1;
     static final int NOT_PENDING = -1;
