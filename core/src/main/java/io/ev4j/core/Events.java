@@ -23,6 +23,8 @@ public final class Events {
     public static final int WRITE = Backend.WRITE;
     /// A [TimerWatcher] expired.
     public static final int TIMER = 1 << 8;
+    /// A periodic watcher's wall-clock time came ([PeriodicWatcher]).
+    public static final int PERIODIC = 1 << 9;
     /// A [SignalWatcher]'s signal arrived (once or more: see [SignalWatcher#count()]).
     public static final int SIGNAL = 1 << 10;
     /// A [ChildWatcher]'s process exited (see [ChildWatcher#status()]).
@@ -55,6 +57,7 @@ public final class Events {
         append(s, events, TIMER, "TIMER");
         append(s, events, SIGNAL, "SIGNAL");
         append(s, events, CHILD, "CHILD");
+        append(s, events, PERIODIC, "PERIODIC");
         append(s, events, STAT, "STAT");
         append(s, events, EMBED, "EMBED");
         append(s, events, IDLE, "IDLE");

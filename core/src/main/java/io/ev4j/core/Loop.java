@@ -58,6 +58,10 @@ public final class Loop implements Executor, AutoCloseable {
     /// Under `-ea`, [#verify()] runs after every watcher start and stop while the loop holds at
     /// most this many active watchers, and after every iteration always.
     private static final int FREQUENT_CHECK_LIMIT = 256;
+    /// A change of the wall clock against the monotonic one larger than this is a jump.
+    private static final long MIN_WALL_JUMP_NS = 1_000_000_000L;
+    /// While periodics are active the loop blocks no longer than this, to notice jumps.
+    private static final long MAX_PERIODIC_BLOCK_NS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(Loop.class.getName());
 
     /// How far a run goes (libev `EVRUN_*`).
@@ -99,7 +103,10 @@ public final class Loop implements Executor, AutoCloseable {
     private final long originNs;
     private final int maxTasksPerIteration;
     private final PendingQueue pending = new PendingQueue(PRIORITY_COUNT);
-    private final TimerHeap timers = new TimerHeap();
+    private final TimerHeap<TimerWatcher> timers = new TimerHeap<>();
+    /// Periodic watchers by wall-clock deadline (ns since the epoch).
+    private final TimerHeap<PeriodicWatcher> periodics = new TimerHeap<>();
+    private final WallClock wallClock;
     private final SourceTable sources;
     @SuppressWarnings("unchecked")
     private final WatcherList<IdleWatcher>[] idles = new WatcherList[PRIORITY_COUNT];
@@ -124,6 +131,10 @@ public final class Loop implements Executor, AutoCloseable {
     private Thread owner;
     private boolean closed;
     private long nowNs;
+    /// Wall-clock time (ns since the epoch), and its difference from the monotonic clock at
+    /// that reading: a change of that difference is a jump of the wall clock.
+    private long wallNowNs;
+    private long wallSkewNs;
     private long suspendedAtNs = -1;
     private long iteration;
     private int depth;
@@ -144,6 +155,7 @@ public final class Loop implements Executor, AutoCloseable {
     private Loop(Builder b, Backend backend) {
         this.backend = backend;
         this.clock = b.clock;
+        this.wallClock = b.wallClock;
         this.maxTasksPerIteration = b.maxTasksPerIteration;
         this.errorHandler = b.errorHandler;
         this.counters.slowThresholdNs = b.slowThresholdNs;
@@ -228,6 +240,7 @@ public final class Loop implements Executor, AutoCloseable {
         pollBackend(mayBlock ? blockTimeNs() : 0);
         updateNow();
         queueExpiredTimers();
+        queueExpiredPeriodics();
         queueIdlesIfNothingPending();
         queueChecksFirst();
         invokePendingThroughInvoker();
@@ -243,10 +256,17 @@ public final class Loop implements Executor, AutoCloseable {
             return 0;
         }
         updateNow();
-        if (timers.isEmpty()) {
+        if (timers.isEmpty() && periodics.isEmpty()) {
             return -1;
         }
-        long waitNs = Math.max(0, timers.firstDeadlineNs() - nowNs);
+        long waitNs = timers.isEmpty() ? Long.MAX_VALUE : Math.max(0, timers.firstDeadlineNs() - nowNs);
+        if (!periodics.isEmpty()) {
+            // Whole milliseconds, the wall clock's resolution, so that a wait never ends just
+            // short of the deadline; and at most a second, so that clock jumps are seen soon.
+            long toPeriodicNs = Math.max(0, periodics.firstDeadlineNs() - wallNowNs);
+            toPeriodicNs = Math.ceilDiv(toPeriodicNs, 1_000_000L) * 1_000_000L;
+            waitNs = Math.min(waitNs, Math.min(toPeriodicNs, MAX_PERIODIC_BLOCK_NS));
+        }
         return Math.max(waitNs, timeoutCollectIntervalNs);
     }
 
@@ -306,6 +326,53 @@ public final class Loop implements Executor, AutoCloseable {
             }
             pending.queue(t, Events.TIMER);
         }
+    }
+
+    private void queueExpiredPeriodics() {
+        long firstRescheduled = periodics.nextSequence();
+        while (!periodics.isEmpty() && periodics.firstDeadlineNs() <= wallNowNs
+                && periodics.first().sequence < firstRescheduled) {
+            PeriodicWatcher p = periodics.first();
+            pending.queue(p, Events.PERIODIC);
+            if (!p.repeats()) {
+                periodics.remove(p);
+                watcherStopped();
+                continue;
+            }
+            try {
+                periodics.reschedule(p, p.nextAfter(wallNowNs));
+            } catch (RuntimeException e) {
+                periodics.remove(p);
+                watcherStopped();
+                handleError(p, e);
+            }
+        }
+    }
+
+    void startPeriodic(PeriodicWatcher p) {
+        checkUsable();
+        if (p.isActive()) {
+            return;
+        }
+        if (periodics.isEmpty()) {
+            readWallClock(clock.nanoTime(), false);      // a fresh time, and no jump to react to
+        }
+        periodics.add(p, p.nextAfter(wallNowNs));
+        watcherStarted();
+    }
+
+    void stopPeriodic(PeriodicWatcher p) {
+        checkThread();
+        pending.cancel(p);
+        if (p.isActive()) {
+            periodics.remove(p);
+            watcherStopped();
+        }
+    }
+
+    long periodicAtNs(PeriodicWatcher p, long whenStoppedNs) {
+        checkThread();
+        return p.isActive() ? periodics.deadlineOf(p) : whenStoppedNs;
     }
 
     private void queueIdlesIfNothingPending() {
@@ -671,8 +738,56 @@ public final class Loop implements Executor, AutoCloseable {
 
     /// Reads the clock into [#nowNs()] now, for a callback that ran long before starting a timer.
     public void updateNow() {
-        nowNs = clock.nanoTime() - originNs;
+        long monotonicNs = clock.nanoTime();
+        nowNs = monotonicNs - originNs;
         lastPollEndNs = nowNs;
+        if (!periodics.isEmpty()) {
+            readWallClock(monotonicNs, true);
+        }
+    }
+
+    /// The wall-clock time in ns since the epoch, as read with [#nowNs()] while periodic
+    /// watchers are active, or read now otherwise.
+    public long wallNowNs() {
+        if (periodics.isEmpty()) {
+            readWallClock(clock.nanoTime(), false);
+        }
+        return wallNowNs;
+    }
+
+    private void readWallClock(long monotonicNs, boolean reactToJumps) {
+        wallNowNs = wallClock.epochNanos();
+        long skewNs = wallNowNs - monotonicNs;
+        boolean jumped = Math.abs(skewNs - wallSkewNs) > MIN_WALL_JUMP_NS;
+        wallSkewNs = skewNs;
+        if (jumped && reactToJumps) {
+            reschedulePeriodics();
+        }
+    }
+
+    /// The wall clock was set: every periodic computes its next time again from the new time.
+    /// Rare, so it may allocate.
+    private void reschedulePeriodics() {
+        java.util.List<PeriodicWatcher> all = new java.util.ArrayList<>(periodics.size());
+        while (!periodics.isEmpty()) {
+            PeriodicWatcher p = periodics.first();
+            all.add(p);
+            periodics.remove(p);
+        }
+        java.util.List<RuntimeException> failures = new java.util.ArrayList<>();
+        java.util.List<PeriodicWatcher> failed = new java.util.ArrayList<>();
+        for (PeriodicWatcher p : all) {
+            try {
+                periodics.add(p, p.nextAfter(wallNowNs));
+            } catch (RuntimeException e) {
+                failed.add(p);
+                failures.add(e);
+            }
+        }
+        for (int i = 0; i < failed.size(); i++) {      // counted out only once the heap is whole again
+            watcherStopped();
+            handleError(failed.get(i), failures.get(i));
+        }
     }
 
     /// Marks the start of a time in which the loop does not run (the process is stopped, say),
@@ -870,6 +985,7 @@ public final class Loop implements Executor, AutoCloseable {
     /// @throws IllegalStateException naming the first broken invariant
     public boolean verify() {
         timers.verify();
+        periodics.verify();
         pending.verify();
         sources.verify();
         int listed = 0;
@@ -888,7 +1004,7 @@ public final class Loop implements Executor, AutoCloseable {
         stats.verify();
         embeds.verify("embed");
         listed += signals.size() + children.size() + stats.size() + embeds.size();
-        int expected = timers.size() + sources.activeWatchers() + listed + refBalance;
+        int expected = timers.size() + periodics.size() + sources.activeWatchers() + listed + refBalance;
         PendingQueue.check(activeCount == expected, "active count " + activeCount + " != " + expected);
         return true;
     }
@@ -976,6 +1092,9 @@ public final class Loop implements Executor, AutoCloseable {
         while (!timers.isEmpty()) {
             timers.remove(timers.first());
         }
+        while (!periodics.isEmpty()) {
+            periodics.remove(periodics.first());
+        }
         sources.stopAll();
         for (WatcherList<? extends Watcher> list : new WatcherList<?>[] {prepares, checks, asyncs}) {
             while (list.size() > 0) {
@@ -1013,6 +1132,7 @@ public final class Loop implements Executor, AutoCloseable {
         private BackendKind kind;
         private Backend backend;
         private NanoClock clock = NanoClock.SYSTEM;
+        private WallClock wallClock = WallClock.SYSTEM;
         private int maxTasksPerIteration = 1024;
         private ErrorHandler errorHandler;
         private long slowThresholdNs;
@@ -1044,6 +1164,12 @@ public final class Loop implements Executor, AutoCloseable {
         /// Uses this clock for loop time and timers (tests use a manual one).
         public Builder clock(NanoClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /// The wall clock [PeriodicWatcher]s follow (default [WallClock#SYSTEM]).
+        public Builder wallClock(WallClock clock) {
+            this.wallClock = Objects.requireNonNull(clock, "wallClock");
             return this;
         }
 

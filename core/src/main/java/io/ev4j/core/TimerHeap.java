@@ -7,10 +7,10 @@ package io.ev4j.core;
 /// of the `long[]`; each watcher records its position in [Watcher#activeIndex], so a stop is
 /// O(log n). Equal deadlines come out in the order the timers were scheduled (a sequence
 /// number breaks ties), so timers started together with the same delay fire in start order.
-final class TimerHeap {
+final class TimerHeap<T extends TimedWatcher> {
     private static final int ARITY = 4;
 
-    private TimerWatcher[] timers = new TimerWatcher[16];
+    private TimedWatcher[] timers = new TimedWatcher[16];
     private long[] deadlines = new long[16];
     private int size;
     private long nextSequence;
@@ -34,12 +34,13 @@ final class TimerHeap {
     }
 
     /// The timer with the earliest deadline; only when not empty.
-    TimerWatcher first() {
-        return timers[0];
+    @SuppressWarnings("unchecked")
+    T first() {
+        return (T) timers[0];
     }
 
     /// Adds `t` due at `deadlineNs`.
-    void add(TimerWatcher t, long deadlineNs) {
+    void add(TimedWatcher t, long deadlineNs) {
         if (size == timers.length) {
             timers = java.util.Arrays.copyOf(timers, size * 2);
             deadlines = java.util.Arrays.copyOf(deadlines, size * 2);
@@ -49,7 +50,7 @@ final class TimerHeap {
     }
 
     /// Removes `t`, which must be in the heap.
-    void remove(TimerWatcher t) {
+    void remove(TimedWatcher t) {
         int i = t.activeIndex;
         t.activeIndex = Watcher.INACTIVE;
         int last = --size;
@@ -57,7 +58,7 @@ final class TimerHeap {
             timers[last] = null;
             return;
         }
-        TimerWatcher moved = timers[last];
+        TimedWatcher moved = timers[last];
         long movedAt = deadlines[last];
         timers[last] = null;
         if (i > 0 && precedes(movedAt, moved, deadlines[(i - 1) / ARITY], timers[(i - 1) / ARITY])) {
@@ -68,13 +69,13 @@ final class TimerHeap {
     }
 
     /// Gives `t`, which is in the heap, a new deadline; it counts as scheduled now for ties.
-    void reschedule(TimerWatcher t, long deadlineNs) {
+    void reschedule(TimedWatcher t, long deadlineNs) {
         remove(t);
         add(t, deadlineNs);
     }
 
     /// The deadline of `t`, which is in the heap.
-    long deadlineOf(TimerWatcher t) {
+    long deadlineOf(TimedWatcher t) {
         return deadlines[t.activeIndex];
     }
 
@@ -85,7 +86,7 @@ final class TimerHeap {
         }
     }
 
-    private void siftUp(int i, TimerWatcher t, long at) {
+    private void siftUp(int i, TimedWatcher t, long at) {
         while (i > 0) {
             int parent = (i - 1) / ARITY;
             if (!precedes(at, t, deadlines[parent], timers[parent])) {
@@ -97,7 +98,7 @@ final class TimerHeap {
         place(i, t, at);
     }
 
-    private void siftDown(int i, TimerWatcher t, long at) {
+    private void siftDown(int i, TimedWatcher t, long at) {
         while (true) {
             int firstChild = i * ARITY + 1;
             if (firstChild >= size) {
@@ -120,11 +121,11 @@ final class TimerHeap {
     }
 
     /// Earlier deadline first; equal deadlines in scheduling order.
-    private static boolean precedes(long at, TimerWatcher t, long otherAt, TimerWatcher other) {
+    private static boolean precedes(long at, TimedWatcher t, long otherAt, TimedWatcher other) {
         return at < otherAt || (at == otherAt && t.sequence < other.sequence);
     }
 
-    private void place(int i, TimerWatcher t, long at) {
+    private void place(int i, TimedWatcher t, long at) {
         timers[i] = t;
         deadlines[i] = at;
         t.activeIndex = i;

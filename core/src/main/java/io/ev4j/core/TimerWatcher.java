@@ -24,12 +24,10 @@ import java.util.Objects;
 /// - Start and stop are O(log n) in the number of active timers, and allocate nothing.
 ///
 /// A one-shot timer is stopped just before its callback runs, so the callback may start it again.
-public final class TimerWatcher extends Watcher {
+public final class TimerWatcher extends TimedWatcher {
     private final Callback<TimerWatcher> callback;
     private long afterNs;
     private long repeatNs;
-    /// Scheduling order, for ties in the heap.
-    long sequence;
 
     /// A stopped timer; give it a delay with [#start(long, long)] or [#set].
     public TimerWatcher(Loop loop, Callback<TimerWatcher> callback) {

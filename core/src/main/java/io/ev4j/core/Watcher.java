@@ -36,7 +36,7 @@ import java.util.Objects;
 /// in the order their events were queued. [IdleWatcher]s of a priority run only when nothing of
 /// that or a higher priority is pending.
 public abstract sealed class Watcher
-        permits IoWatcher, TimerWatcher, IdleWatcher, PrepareWatcher, CheckWatcher, CleanupWatcher,
+        permits IoWatcher, TimedWatcher, IdleWatcher, PrepareWatcher, CheckWatcher, CleanupWatcher,
                 AsyncWatcher, SignalWatcher, ChildWatcher, StatWatcher, EmbedWatcher {
 
     static final int INACTIVE = -1;

@@ -34,7 +34,7 @@ class DataStructureModelTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void timerHeapPopsInTheOrderOfASortedList(long seed) {
         Random random = new Random(seed);
-        TimerHeap heap = new TimerHeap();
+        TimerHeap<TimerWatcher> heap = new TimerHeap<>();
         List<Scheduled> model = new ArrayList<>();
         List<TimerWatcher> pool = new ArrayList<>();
         for (int i = 0; i < 64; i++) {

@@ -1,0 +1,166 @@
+package io.ev4j.core;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/// Periodic watchers against a manual wall clock (the monotonic clock plus an offset the test
+/// moves to make jumps), and once against the real clock on every backend.
+@Timeout(20)
+class PeriodicWatcherTest {
+    private static final long S = 1_000_000_000L;
+    private final ManualClock clock = new ManualClock();
+    private final FakeBackend backend = new FakeBackend(clock);
+    /// Wall time = monotonic time + this; starts at 1,000 s after the epoch.
+    private long wallOffsetNs = 1_000 * S;
+    private final List<Loop> loops = new ArrayList<>();
+    private final Loop loop = track(Loop.builder().backend(backend).clock(clock)
+            .wallClock(() -> clock.nanoTime() + wallOffsetNs).build());
+    private final List<Long> firedAtS = new ArrayList<>();
+
+    private Loop track(Loop l) {
+        loops.add(l);
+        return l;
+    }
+
+    @AfterEach
+    void loopsEndEmpty() {
+        for (Loop l : loops) {
+            assertEquals(0, l.activeCount(), "watchers left active");
+            assertTrue(l.verify());
+            l.close();
+        }
+    }
+
+    private long wallS() {
+        return Math.floorDiv(clock.nanoTime() + wallOffsetNs, S);
+    }
+
+    /// Records the wall second of each firing and stops after `count`. The manual clocks move
+    /// only as far as the loop asks to block, so an exact second here means "not early, not late".
+    private PeriodicWatcher recorder(int count) {
+        return new PeriodicWatcher(loop, (w, events) -> {
+            assertEquals(Events.PERIODIC, events);
+            firedAtS.add(Math.floorDiv(loop.wallNowNs(), S));
+            if (firedAtS.size() == count) {
+                w.stop();
+            }
+        });
+    }
+
+    @Test
+    void anAbsoluteTimeFiresOnceAndNeverEarly() {
+        PeriodicWatcher p = recorder(99);
+        p.startAt(Instant.ofEpochSecond(1_005));
+        assertEquals(1_005 * S, p.atNs());
+        loop.run();
+        assertEquals(List.of(1_005L), firedAtS);
+        assertFalse(p.isActive());
+    }
+
+    @Test
+    void anIntervalIsAlignedToItsOffset() {
+        wallOffsetNs = 12 * S;
+        recorder(3).startEvery(Duration.ofSeconds(10), Duration.ofSeconds(3));
+        loop.run();
+        assertEquals(List.of(13L, 23L, 33L), firedAtS);
+    }
+
+    @Test
+    void aReschedulerGivesEachTime() {
+        wallOffsetNs = 100 * S;
+        long evenMinuteNs = 120 * S;
+        recorder(2).start((w, nowNs) -> (nowNs / evenMinuteNs + 1) * evenMinuteNs);
+        loop.run();
+        assertEquals(List.of(120L, 240L), firedAtS);
+    }
+
+    @Test
+    void aJumpForwardSkipsTheSlotsItJumpedOver() {
+        wallOffsetNs = 5 * S;
+        recorder(3).startEvery(Duration.ofSeconds(10), Duration.ZERO);
+        new TimerWatcher(loop, (w, e) -> wallOffsetNs += 100 * S)      // the clock is set 100 s ahead at wall 11 s
+                .start(Duration.ofSeconds(6), Duration.ZERO);
+        loop.run();
+        assertEquals(List.of(10L, 120L, 130L), firedAtS, "no burst for the ten slots jumped over");
+    }
+
+    @Test
+    void aLongStallWithoutAJumpFiresOnceNotOncePerMissedSlot() {
+        wallOffsetNs = 5 * S;
+        recorder(2).startEvery(Duration.ofSeconds(10), Duration.ZERO);
+        new TimerWatcher(loop, (w, e) -> clock.advance(95 * S))          // a callback holds the loop 95 s
+                .start(Duration.ofSeconds(1), Duration.ZERO);
+        loop.run();
+        assertEquals(List.of(101L, 110L), firedAtS);
+    }
+
+    @Test
+    void aJumpBackReschedulesInsteadOfWaitingTheLostHour() {
+        wallOffsetNs = (10 * 3_600 + 3_000) * S;            // 10:50
+        PeriodicWatcher p = recorder(1);
+        p.startEvery(Duration.ofHours(1), Duration.ZERO);   // due at 11:00
+        assertEquals(11 * 3_600 * S, p.atNs());
+        new TimerWatcher(loop, (w, e) -> wallOffsetNs -= 3_600 * S).start(Duration.ofSeconds(1), Duration.ZERO);
+        loop.run();
+        assertEquals(List.of(10L * 3_600), firedAtS, "fires at 10:00 of the new time");
+        assertTrue(clock.nanoTime() <= 602 * S, "waited " + clock.nanoTime() / S + " s, not an hour more");
+    }
+
+    @Test
+    void aReschedulerThatReturnsThePastIsStoppedAndReported() {
+        List<Throwable> errors = new ArrayList<>();
+        loop.setErrorHandler((l, w, t) -> errors.add(t));
+        PeriodicWatcher p = new PeriodicWatcher(loop, (w, e) -> firedAtS.add(wallS()));
+        long[] calls = {0};
+        p.start((w, nowNs) -> calls[0]++ == 0 ? nowNs + S : nowNs - 1);
+        loop.run();
+        assertEquals(List.of(1_001L), firedAtS, "the due firing still happens");
+        assertFalse(p.isActive());
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0) instanceof IllegalStateException && errors.get(0).getMessage().contains("not later than now"),
+                errors.get(0).toString());
+    }
+
+    @Test
+    void badInputIsRefusedByName() {
+        PeriodicWatcher p = recorder(1);
+        assertThrows(IllegalArgumentException.class, () -> p.set(0, -1));
+        assertThrows(IllegalArgumentException.class, () -> p.startEvery(Duration.ZERO, Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> p.start((PeriodicWatcher.Rescheduler) null));
+        p.startAt(Instant.ofEpochSecond(2_000));
+        assertThrows(IllegalStateException.class, () -> p.set(0, S));
+        p.feed(Events.PERIODIC);
+        p.stop();
+        assertFalse(p.isPending(), "stop cancels a pending call");
+        assertEquals(0, loop.pendingCount());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ev4j.core.BackendContractTest#backends")
+    void onTheRealClockItFiresOnceAndNotEarly(BackendKind kind) {
+        Loop real = track(Loop.builder().backend(kind).build());
+        long targetNs = real.wallNowNs() + Duration.ofMillis(100).toNanos();
+        long[] firedWallNs = {0};
+        int[] count = {0};
+        new PeriodicWatcher(real, (w, e) -> {
+            count[0]++;
+            firedWallNs[0] = System.currentTimeMillis() * 1_000_000L;
+        }).startAt(Instant.ofEpochSecond(0, targetNs));
+        real.run();
+        assertEquals(1, count[0]);
+        assertTrue(firedWallNs[0] >= targetNs, "fired " + (targetNs - firedWallNs[0]) + " ns early");
+    }
+}
