@@ -45,7 +45,7 @@ import java.util.Objects;
 /// - **No allocation** per call in the steady state for [#append(ByteBuffer)], the byte-array
 ///   appends, [#drain], [#readFrom(int, int)] and [#writeTo(int, long)]: chunks and segment
 ///   records come back from the pool.
-/// - [#close()] is [#clear()] plus returning the buffer's file window to the pool; the buffer
+/// - [#close()] releases everything as [#clear()] does, without telling listeners; the buffer
 ///   may be used again afterwards. Forgetting to close a buffer leaks its chunks from the pool
 ///   (visible in [SegmentPool#outstanding()]) until the pool is unreachable.
 public final class Buffer implements AutoCloseable {
@@ -356,11 +356,16 @@ public final class Buffer implements AutoCloseable {
         finish(orig, 0, orig);
     }
 
-    /// [#clear()], ignoring frozen ends, and returns the file window's chunk to the pool.
+    /// Releases every segment as [#clear()] does, but without telling the listeners (as
+    /// `evbuffer_free`), and returns the file window's chunk to the pool. Ignores frozen ends.
+    /// The buffer may be used again.
     @Override
     public void close() {
-        clear();
+        while (chain.count > 0) {
+            releaseSegment(chain.removeLast());
+        }
         chain.releaseWindow();
+        finish(0, 0, 0);
     }
 
     /// Drops the first `k` (<= length) bytes, with no checks or notification.
