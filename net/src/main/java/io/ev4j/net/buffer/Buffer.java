@@ -43,8 +43,9 @@ import java.util.Objects;
 ///   [FrozenBufferException].
 /// - **Listeners** ([#addListener]) run after each operation that changed the contents.
 /// - **No allocation** per call in the steady state for [#append(ByteBuffer)], the byte-array
-///   appends, [#drain], [#readFrom(int, int)] and [#writeTo(int, long)]: chunks and segment
-///   records come back from the pool.
+///   appends, [#drain], [#remove(Buffer, long)], [#readFrom(int, int)] and
+///   [#writeTo(int, long)]: chunks and segment records come back from the pool (the JDK's
+///   errno capture of a downcall may cost a small slice until the JIT inlines it).
 /// - [#close()] releases everything as [#clear()] does, without telling listeners; the buffer
 ///   may be used again afterwards. Forgetting to close a buffer leaks its chunks from the pool
 ///   (visible in [SegmentPool#outstanding()]) until the pool is unreachable.
@@ -55,7 +56,6 @@ public final class Buffer implements AutoCloseable {
     private boolean startFrozen;
     private boolean endFrozen;
     private BufferListener[] listeners = NO_LISTENERS;
-    private RuntimeException releaseFailure;
     private long changes;
     private Segment reserved;
     private long reservedEnd;
@@ -115,7 +115,7 @@ public final class Buffer implements AutoCloseable {
     public void appendByte(int b) {
         checkEnd("append");
         long orig = chain.length;
-        Segment tail = writableTail();
+        Segment tail = chain.writableTail();
         tail.memory.set(java.lang.foreign.ValueLayout.JAVA_BYTE, tail.end++, (byte) b);
         chain.length++;
         finish(orig, 1, 0);
@@ -124,34 +124,8 @@ public final class Buffer implements AutoCloseable {
     private void copyIn(byte[] array, ByteBuffer buffer, MemorySegment segment, long from, long n) {
         checkEnd("append");
         long orig = chain.length;
-        long done = 0;
-        while (done < n) {
-            Segment tail = writableTail();
-            long k = Math.min(tail.writable(), n - done);
-            long src = from + done;
-            if (array != null) {
-                MemorySegment.copy(array, (int) src, tail.memory, java.lang.foreign.ValueLayout.JAVA_BYTE, tail.end, (int) k);
-            } else if (buffer != null) {
-                tail.view().put((int) tail.end, buffer, (int) src, (int) k);
-            } else {
-                MemorySegment.copy(segment, src, tail.memory, tail.end, k);
-            }
-            tail.end += k;
-            chain.length += k;
-            done += k;
-        }
+        chain.copyIn(array, buffer, segment, from, n);
         finish(orig, n, 0);
-    }
-
-    /// The last segment if it is a pooled chunk with room, else a new empty chunk linked last.
-    Segment writableTail() {
-        Segment tail = chain.last();
-        if (tail != null && tail.writable() > 0) {
-            return tail;
-        }
-        Segment s = chain.pool.acquireChunk();
-        chain.addLast(s);
-        return s;
     }
 
     // ---------------------------------------------------------------- appending (no copy)
@@ -168,11 +142,12 @@ public final class Buffer implements AutoCloseable {
         long n = other.chain.length;
         long orig = chain.length;
         long otherOrig = other.chain.length;
-        while (other.chain.count > 0) {
-            linkLast(other.chain.removeFirst());
+        chain.appendAll(other.chain);
+        try {
+            other.finish(otherOrig, 0, n);
+        } finally {
+            finish(orig, n, 0);
         }
-        other.finish(otherOrig, 0, n);
-        finish(orig, n, 0);
     }
 
     /// Appends a read-only reference to `memory` without copying it: `evbuffer_add_reference`.
@@ -232,26 +207,8 @@ public final class Buffer implements AutoCloseable {
     private void linkOrRelease(Segment s) {
         long orig = chain.length;
         long n = s.length();
-        if (n == 0) {
-            releaseSegment(s);
-        } else {
-            linkLast(s);
-        }
+        chain.linkLast(s);
         finish(orig, n, 0);
-    }
-
-    /// Links `s` last, first dropping an empty chunk at the tail so that only the last
-    /// segment may be empty.
-    void linkLast(Segment s) {
-        Segment tail = chain.last();
-        if (tail != null && tail.length() == 0) {
-            releaseSegment(chain.removeLast());
-        }
-        if (s.length() == 0 && s.kind != Segment.OWNED) {
-            releaseSegment(s);
-        } else {
-            chain.addLast(s);
-        }
     }
 
     // ---------------------------------------------------------------- prepending
@@ -279,26 +236,7 @@ public final class Buffer implements AutoCloseable {
     private void copyInFront(byte[] array, ByteBuffer buffer, int from, int n) {
         checkStart("prepend");
         long orig = chain.length;
-        int left = n;
-        while (left > 0) {
-            Segment head = chain.first();
-            if (head == null || head.kind != Segment.OWNED || head.start == 0 || head.length() == 0) {
-                head = chain.pool.acquireChunk();
-                head.start = head.end = head.memory.byteSize();
-                chain.addFirst(head);
-            }
-            int k = (int) Math.min(head.start, left);
-            long to = head.start - k;
-            int src = from + left - k;
-            if (array != null) {
-                MemorySegment.copy(array, src, head.memory, java.lang.foreign.ValueLayout.JAVA_BYTE, to, k);
-            } else {
-                head.view().put((int) to, buffer, src, k);
-            }
-            head.start = to;
-            chain.length += k;
-            left -= k;
-        }
+        chain.copyInFront(array, buffer, from, n);
         finish(orig, n, 0);
     }
 
@@ -314,20 +252,12 @@ public final class Buffer implements AutoCloseable {
         long n = other.chain.length;
         long orig = chain.length;
         long otherOrig = other.chain.length;
-        Segment head = chain.first();
-        if (chain.count == 1 && head.length() == 0 && other.chain.count > 0) {
-            releaseSegment(chain.removeFirst());
+        chain.prependAll(other.chain);
+        try {
+            other.finish(otherOrig, 0, n);
+        } finally {
+            finish(orig, n, 0);
         }
-        while (other.chain.count > 0) {
-            Segment s = other.chain.removeLast();
-            if (s.length() == 0) {
-                releaseSegment(s);
-            } else {
-                chain.addFirst(s);
-            }
-        }
-        other.finish(otherOrig, 0, n);
-        finish(orig, n, 0);
     }
 
     // ---------------------------------------------------------------- removing
@@ -342,7 +272,7 @@ public final class Buffer implements AutoCloseable {
         checkStart("drain");
         long orig = chain.length;
         long k = Math.min(n, orig);
-        dropFront(k);
+        chain.dropFront(k);
         finish(orig, 0, k);
         return k;
     }
@@ -350,9 +280,7 @@ public final class Buffer implements AutoCloseable {
     /// Removes all bytes, releasing every segment (and running release callbacks).
     public void clear() {
         long orig = chain.length;
-        while (chain.count > 0) {
-            releaseSegment(chain.removeLast());
-        }
+        chain.releaseAll();
         finish(orig, 0, orig);
     }
 
@@ -361,28 +289,9 @@ public final class Buffer implements AutoCloseable {
     /// The buffer may be used again.
     @Override
     public void close() {
-        while (chain.count > 0) {
-            releaseSegment(chain.removeLast());
-        }
-        chain.releaseWindow();
+        chain.releaseAll();
+        chain.window.release();
         finish(0, 0, 0);
-    }
-
-    /// Drops the first `k` (<= length) bytes, with no checks or notification.
-    void dropFront(long k) {
-        long left = k;
-        while (left > 0) {
-            Segment s = chain.first();
-            long len = s.length();
-            if (len <= left) {
-                releaseSegment(chain.removeFirst());
-                left -= len;
-            } else {
-                s.start += left;
-                chain.length -= left;
-                left = 0;
-            }
-        }
     }
 
     /// Moves the first `min(n, length())` bytes to the end of `dst`: `evbuffer_remove_buffer`.
@@ -401,28 +310,12 @@ public final class Buffer implements AutoCloseable {
         long orig = chain.length;
         long dstOrig = dst.chain.length;
         long k = Math.min(n, orig);
-        long left = k;
-        while (left > 0 && chain.first().length() <= left) {
-            Segment s = chain.removeFirst();
-            left -= s.length();
-            dst.linkLast(s);
+        chain.moveFrontTo(dst.chain, k);
+        try {
+            finish(orig, 0, k);
+        } finally {
+            dst.finish(dstOrig, k, 0);
         }
-        if (left > 0) {
-            long partOrig = dst.chain.length;
-            long done = 0;
-            while (done < left) {
-                Segment tail = dst.writableTail();
-                long m = Math.min(tail.writable(), left - done);
-                chain.copyRange(done, null, null, tail.memory, tail.end, m);
-                tail.end += m;
-                dst.chain.length += m;
-                done += m;
-            }
-            assert dst.chain.length == partOrig + left;
-            dropFront(left);
-        }
-        finish(orig, 0, k);
-        dst.finish(dstOrig, k, 0);
         return k;
     }
 
@@ -529,7 +422,7 @@ public final class Buffer implements AutoCloseable {
         byte[] line = new byte[(int) lineLength];
         chain.copyRange(0, line, null, null, 0, lineLength);
         long removed = lineLength + chain.eolLength;
-        dropFront(removed);
+        chain.dropFront(removed);
         finish(orig, 0, removed);
         return line;
     }
@@ -558,7 +451,7 @@ public final class Buffer implements AutoCloseable {
         Segment tail = chain.last();
         if (tail == null || tail.writable() < minBytes) {
             tail = chain.pool.acquireChunk();
-            linkLast(tail);
+            chain.linkLast(tail);
         }
         reserved = tail;
         reservedEnd = tail.end;
@@ -703,31 +596,10 @@ public final class Buffer implements AutoCloseable {
         }
     }
 
-    /// Unlinked segment `s` leaves the buffer: back to the pool, then its release callback.
-    void releaseSegment(Segment s) {
-        Runnable release = s.release;
-        if (s.kind == Segment.FILE) {
-            chain.invalidateWindow();
-        }
-        chain.pool.release(s);
-        if (release != null) {
-            try {
-                release.run();
-            } catch (RuntimeException e) {
-                if (releaseFailure == null) {
-                    releaseFailure = e;
-                } else {
-                    releaseFailure.addSuppressed(e);
-                }
-            }
-        }
-    }
-
     /// Ends every operation: tells the listeners of a change, then throws the first failure
     /// of a release callback or listener (the others suppressed in it).
     void finish(long originalLength, long added, long removed) {
-        RuntimeException failure = releaseFailure;
-        releaseFailure = null;
+        RuntimeException failure = chain.takeReleaseFailure();
         if (added != 0 || removed != 0) {
             changes++;
             BufferListener[] ls = listeners;

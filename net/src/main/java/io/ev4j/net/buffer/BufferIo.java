@@ -19,7 +19,7 @@ final class BufferIo {
 
     static int openReadOnly(SegmentChain chain, Path file) throws IOException {
         String path = file.toString();
-        int fd = chain.vectorIo().openReadOnly(path);
+        int fd = chain.pool.vectorIo().openReadOnly(path);
         if (fd < 0) {
             throw Errno.exception("open", path, -fd);
         }
@@ -60,7 +60,7 @@ final class BufferIo {
             left -= k;
         }
         while (c.count > 0 && c.last().length() == 0) {
-            b.releaseSegment(c.removeLast());
+            c.release(c.removeLast());
         }
         b.finish(orig, n, 0);
     }
@@ -68,7 +68,7 @@ final class BufferIo {
     static long readFrom(Buffer b, int fd, int maxBytes) throws IOException {
         int first = prepareSpace(b, maxBytes);
         SegmentChain c = b.chain;
-        VectorIo io = c.vectorIo();
+        VectorIo io = c.pool.vectorIo();
         long left = maxBytes;
         int n = 0;
         for (int i = first; i < c.count && left > 0; i++) {
@@ -119,7 +119,7 @@ final class BufferIo {
         if (c.length == 0 || maxBytes == 0) {
             return 0;
         }
-        VectorIo io = c.vectorIo();
+        VectorIo io = c.pool.vectorIo();
         Segment head = c.first();
         long r;
         String call;
@@ -173,9 +173,9 @@ final class BufferIo {
         Segment head = c.first();
         long r;
         if (head.kind == Segment.FILE) {
-            int k = (int) Math.min(c.loadWindow(head), maxBytes);
-            int at = c.windowIndex(head.start);
-            r = channel.write(c.windowView().limit(at + k).position(at));
+            int k = (int) Math.min(c.window.fill(head, head.start), maxBytes);
+            int at = (int) c.window.index(head.start);
+            r = channel.write(c.window.view().limit(at + k).position(at));
         } else {
             ByteBuffer[] views = c.pool.views();
             long left = maxBytes;
@@ -204,7 +204,7 @@ final class BufferIo {
     private static void drainWritten(Buffer b, long n) {
         if (n > 0) {
             long orig = b.chain.length;
-            b.dropFront(n);
+            b.chain.dropFront(n);
             b.finish(orig, 0, n);
         }
     }

@@ -1,21 +1,18 @@
 package io.ev4j.net.buffer;
 
-import io.ev4j.core.sys.linux.Errno;
-import io.ev4j.core.sys.linux.VectorIo;
-
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
-/// The array-backed deque of segments behind a [Buffer], with its cached length and the
-/// read-only data access every operation shares: locating an offset, reading a byte, copying
-/// a range out. File ranges are read through a window: one pooled chunk filled by `pread`.
+/// The array-backed deque of segments behind a [Buffer], with its cached length: the moves,
+/// copies and lookups every operation shares, with no frozen-end checks and no listeners
+/// (those are the [Buffer]'s).
 ///
 /// Invariant: every segment holds at least one byte, except that the last may be an empty
 /// pooled chunk (space reserved for appends).
 final class SegmentChain {
     final SegmentPool pool;
+    final FileWindow window;
     private Segment[] ring = new Segment[8];
     private int head;
     int count;
@@ -26,14 +23,12 @@ final class SegmentChain {
     long foundOffset;
     /// End-of-line bytes after the line [BufferScan#findLine] found last.
     int eolLength;
-
-    private Segment window;
-    private int windowFd = -1;
-    private long windowStart;
-    private long windowEnd;
+    /// The first exception a release callback threw, for the operation to throw at its end.
+    private RuntimeException releaseFailure;
 
     SegmentChain(SegmentPool pool) {
         this.pool = pool;
+        this.window = new FileWindow(pool);
     }
 
     Segment get(int i) {
@@ -92,6 +87,180 @@ final class SegmentChain {
         }
     }
 
+    // ---------------------------------------------------------------- releasing
+
+    /// Unlinked segment `s` leaves the chain: back to the pool, then its release callback (a
+    /// throw is kept for [#takeReleaseFailure()]).
+    void release(Segment s) {
+        Runnable callback = s.release;
+        if (s.kind == Segment.FILE) {
+            window.invalidate();
+        }
+        pool.release(s);
+        if (callback != null) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                if (releaseFailure == null) {
+                    releaseFailure = e;
+                } else {
+                    releaseFailure.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    RuntimeException takeReleaseFailure() {
+        RuntimeException e = releaseFailure;
+        releaseFailure = null;
+        return e;
+    }
+
+    /// Releases every segment.
+    void releaseAll() {
+        while (count > 0) {
+            release(removeLast());
+        }
+    }
+
+    /// Drops the first `k` (<= length) bytes.
+    void dropFront(long k) {
+        long left = k;
+        while (left > 0) {
+            Segment s = first();
+            long len = s.length();
+            if (len <= left) {
+                release(removeFirst());
+                left -= len;
+            } else {
+                s.start += left;
+                length -= left;
+                left = 0;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- linking and moving
+
+    /// Links `s` last, first dropping an empty chunk at the tail so that only the last
+    /// segment may be empty; an empty reference or file range is released instead.
+    void linkLast(Segment s) {
+        Segment tail = last();
+        if (tail != null && tail.length() == 0) {
+            release(removeLast());
+        }
+        if (s.length() == 0 && s.kind != Segment.OWNED) {
+            release(s);
+        } else {
+            addLast(s);
+        }
+    }
+
+    /// Moves all segments of `other` to the end of this chain.
+    void appendAll(SegmentChain other) {
+        while (other.count > 0) {
+            linkLast(other.removeFirst());
+        }
+    }
+
+    /// Moves all segments of `other` before this chain's first.
+    void prependAll(SegmentChain other) {
+        if (count == 1 && first().length() == 0 && other.count > 0) {
+            release(removeFirst());
+        }
+        while (other.count > 0) {
+            Segment s = other.removeLast();
+            if (s.length() == 0) {
+                release(s);
+            } else {
+                addFirst(s);
+            }
+        }
+    }
+
+    /// Moves the first `k` (<= length) bytes to the end of `dst`: whole segments as they are,
+    /// the part of a segment cut in two by a copy.
+    void moveFrontTo(SegmentChain dst, long k) {
+        long left = k;
+        while (left > 0 && first().length() <= left) {
+            Segment s = removeFirst();
+            left -= s.length();
+            dst.linkLast(s);
+        }
+        long done = 0;
+        while (done < left) {
+            Segment tail = dst.writableTail();
+            long m = Math.min(tail.writable(), left - done);
+            copyRange(done, null, null, tail.memory, tail.end, m);
+            tail.end += m;
+            dst.length += m;
+            done += m;
+        }
+        dropFront(left);
+    }
+
+    // ---------------------------------------------------------------- copying in
+
+    /// The last segment if it is a pooled chunk with room, else a new empty chunk linked last.
+    Segment writableTail() {
+        Segment tail = last();
+        if (tail != null && tail.writable() > 0) {
+            return tail;
+        }
+        Segment s = pool.acquireChunk();
+        addLast(s);
+        return s;
+    }
+
+    /// Appends a copy of `n` bytes from `from` in exactly one of `array`, `buffer` (absolute
+    /// index) or `segment`.
+    void copyIn(byte[] array, ByteBuffer buffer, MemorySegment segment, long from, long n) {
+        long done = 0;
+        while (done < n) {
+            Segment tail = writableTail();
+            long k = Math.min(tail.writable(), n - done);
+            long src = from + done;
+            if (array != null) {
+                MemorySegment.copy(array, (int) src, tail.memory, ValueLayout.JAVA_BYTE, tail.end, (int) k);
+            } else if (buffer != null) {
+                tail.view().put((int) tail.end, buffer, (int) src, (int) k);
+            } else {
+                MemorySegment.copy(segment, src, tail.memory, tail.end, k);
+            }
+            tail.end += k;
+            length += k;
+            done += k;
+        }
+    }
+
+    /// Puts a copy of `n` bytes from `from` in `array` or `buffer` (absolute index) before the
+    /// first byte: into the free space before the first chunk's data, then into new chunks
+    /// filled from their ends.
+    void copyInFront(byte[] array, ByteBuffer buffer, int from, int n) {
+        int left = n;
+        while (left > 0) {
+            Segment h = first();
+            if (h == null || h.kind != Segment.OWNED || h.start == 0 || h.length() == 0) {
+                h = pool.acquireChunk();
+                h.start = h.end = h.memory.byteSize();
+                addFirst(h);
+            }
+            int k = (int) Math.min(h.start, left);
+            long to = h.start - k;
+            int src = from + left - k;
+            if (array != null) {
+                MemorySegment.copy(array, src, h.memory, ValueLayout.JAVA_BYTE, to, k);
+            } else {
+                h.view().put((int) to, buffer, src, k);
+            }
+            h.start = to;
+            length += k;
+            left -= k;
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
     /// Finds the segment holding byte `offset` (< [#length]) into [#foundIndex] and
     /// [#foundOffset] (relative to the segment's `start`).
     void locate(long offset) {
@@ -114,12 +283,12 @@ final class SegmentChain {
         if (s.kind != Segment.FILE) {
             return s.memory.get(ValueLayout.JAVA_BYTE, at);
         }
-        fillWindow(s, at);
-        return window.memory.get(ValueLayout.JAVA_BYTE, at - windowStart);
+        window.fill(s, at);
+        return window.memory().get(ValueLayout.JAVA_BYTE, window.index(at));
     }
 
-    /// Copies `len` bytes from chain offset `offset` to exactly one of `array`, `buffer` (absolute
-    /// index) or `segment`, at `dstOffset`. The caller has checked the bounds.
+    /// Copies `len` bytes from chain offset `offset` to exactly one of `array`, `buffer`
+    /// (absolute index) or `segment`, at `dstOffset`. The caller has checked the bounds.
     void copyRange(long offset, byte[] array, ByteBuffer buffer, MemorySegment segment, long dstOffset, long len) {
         if (len == 0) {
             return;
@@ -132,22 +301,17 @@ final class SegmentChain {
             Segment s = get(i);
             long at = s.start + inner;
             long n = Math.min(s.end - at, len - done);
-            MemorySegment src;
-            long srcAt;
-            if (s.kind == Segment.FILE) {
-                fillWindow(s, at);
-                n = Math.min(n, windowEnd - at);
-                src = window.memory;
-                srcAt = at - windowStart;
-            } else {
-                src = s.memory;
-                srcAt = at;
+            boolean file = s.kind == Segment.FILE;
+            if (file) {
+                n = Math.min(n, window.fill(s, at));
             }
+            MemorySegment src = file ? window.memory() : s.memory;
+            long srcAt = file ? window.index(at) : at;
             long to = dstOffset + done;
             if (array != null) {
                 MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcAt, array, (int) to, (int) n);
             } else if (buffer != null) {
-                buffer.put((int) to, s.kind == Segment.FILE ? window.view() : s.view(), (int) srcAt, (int) n);
+                buffer.put((int) to, file ? window.view() : s.view(), (int) srcAt, (int) n);
             } else {
                 MemorySegment.copy(src, srcAt, segment, to, n);
             }
@@ -158,64 +322,5 @@ final class SegmentChain {
                 inner = 0;
             }
         }
-    }
-
-    /// Makes the window hold file position `at` of FILE segment `s`.
-    private void fillWindow(Segment s, long at) {
-        if (s.fd == windowFd && at >= windowStart && at < windowEnd) {
-            return;
-        }
-        if (window == null) {
-            window = pool.acquireChunk();
-        }
-        windowFd = -1;
-        long want = Math.min(window.memory.byteSize(), s.end - at);
-        long r;
-        do {
-            r = pool.vectorIo().pread(s.fd, window.memory.address(), want, at);
-        } while (r == -Errno.EINTR);
-        if (r < 0) {
-            throw new UncheckedIOException(Errno.exception("pread", "fd " + s.fd, (int) -r));
-        }
-        if (r == 0) {
-            throw new UncheckedIOException(new java.io.EOFException(
-                    "file range of fd " + s.fd + " ends at " + s.end + " but the file ends at " + at));
-        }
-        windowFd = s.fd;
-        windowStart = at;
-        windowEnd = at + r;
-    }
-
-    /// Forgets the window's contents (a file segment was released: its fd may be reused).
-    void invalidateWindow() {
-        windowFd = -1;
-    }
-
-    /// Returns the window's chunk to the pool.
-    void releaseWindow() {
-        if (window != null) {
-            pool.release(window);
-            window = null;
-            windowFd = -1;
-        }
-    }
-
-    /// Loads FILE segment `s` from its start into the window, for writing to a channel: how
-    /// many of its bytes are loaded, from [#windowView()]'s index [#windowIndex(long)] of `s.start`.
-    int loadWindow(Segment s) {
-        fillWindow(s, s.start);
-        return (int) (windowEnd - s.start);
-    }
-
-    int windowIndex(long at) {
-        return (int) (at - windowStart);
-    }
-
-    ByteBuffer windowView() {
-        return window.view();
-    }
-
-    VectorIo vectorIo() {
-        return pool.vectorIo();
     }
 }

@@ -280,35 +280,49 @@ class BufferIoTest {
 
     @Test
     @Timeout(90)
-    void steadyStateAllocatesNothing() throws Exception {
+    void steadyStateAllocatesNothingPerCall() throws Exception {
         ByteBuffer chunk = ByteBuffer.allocateDirect(6000);
         try (SegmentPool big = new SegmentPool(4096, 16); Buffer src = new Buffer(big); Buffer dst = new Buffer(big)) {
-            Runnable cycle = () -> {
+            long least = leastAllocated(() -> {
+                chunk.clear();
+                src.append(chunk);
+                src.drain(300);
+                src.remove(dst, 2000);
+                dst.drain(dst.length());
+                src.drain(src.length());
+            });
+            assertTrue(least <= 256, "bytes allocated by 1000 append/drain/remove cycles: " + least);
+            // The downcalls' errno capture makes a 40-byte slice per call that the JIT removes
+            // only when it inlines the whole downcall, which depends on what else ran in this
+            // JVM: allow those two, and nothing per segment or per call on top.
+            least = leastAllocated(() -> {
                 try {
                     chunk.clear();
                     src.append(chunk);
-                    src.drain(300);
                     src.writeTo(pipe[1], Long.MAX_VALUE);
                     dst.readFrom(pipe[0], 16 * 1024);
                     dst.drain(dst.length());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            };
-            com.sun.management.ThreadMXBean bean =
-                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long least = Long.MAX_VALUE;
-            // until compiled: the downcalls' errno capture allocates until the JIT removes it
-            for (int round = 0; round < 300 && least > 256; round++) {
-                long before = bean.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 1000; i++) {
-                    cycle.run();
-                }
-                least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
-            }
-            assertTrue(least <= 256, "bytes allocated by 1000 append/drain/writev/readv cycles: " + least);
+            });
+            assertTrue(least <= 1000 * 2 * 48, "bytes allocated by 1000 append/writev/readv/drain cycles: " + least);
             assertEquals(0, src.length());
         }
+    }
+
+    private static long leastAllocated(Runnable cycle) {
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 300 && least > 256; round++) { // until compiled
+            long before = bean.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                cycle.run();
+            }
+            least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
+        }
+        return least;
     }
 
     private static byte[] concat(byte[]... parts) {
