@@ -1,0 +1,211 @@
+package io.ev4j.net.buffer;
+
+import io.ev4j.core.sys.linux.Errno;
+import io.ev4j.core.sys.linux.VectorIo;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+
+/// A [Buffer]'s reads and writes: `readv`/`writev`/`sendfile` on descriptors, and the same
+/// over channels with the chunks' `ByteBuffer` views. The frozen-end checks are the caller's.
+final class BufferIo {
+    private BufferIo() {
+    }
+
+    static int openReadOnly(SegmentChain chain, Path file) throws IOException {
+        String path = file.toString();
+        int fd = chain.pool.vectorIo().openReadOnly(path);
+        if (fd < 0) {
+            throw Errno.exception("open", path, -fd);
+        }
+        return fd;
+    }
+
+    /// Links empty chunks after the tail until `maxBytes` of space or [SegmentPool#MAX_IOVECS]
+    /// segments; returns the index of the first segment with space.
+    private static int prepareSpace(Buffer b, int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
+        }
+        SegmentChain c = b.chain;
+        Segment tail = c.last();
+        int first = tail != null && tail.writable() > 0 ? c.count - 1 : c.count;
+        long space = first < c.count ? tail.writable() : 0;
+        int segments = c.count - first;
+        while (space < maxBytes && segments < SegmentPool.MAX_IOVECS) {
+            Segment s = c.pool.acquireChunk();
+            c.addLast(s); // possibly after an empty tail: commitRead drops what stays empty
+            space += s.writable();
+            segments++;
+        }
+        return first;
+    }
+
+    /// Adds `n` read bytes to the segments from `first` on, releases the trailing ones still
+    /// empty, and notifies.
+    private static void commitRead(Buffer b, int first, long n) {
+        SegmentChain c = b.chain;
+        long orig = c.length;
+        long left = n;
+        for (int i = first; i < c.count && left > 0; i++) {
+            Segment s = c.get(i);
+            long k = Math.min(s.writable(), left);
+            s.end += k;
+            c.length += k;
+            left -= k;
+        }
+        while (c.count > 0 && c.last().length() == 0) {
+            c.release(c.removeLast());
+        }
+        b.finish(orig, n, 0);
+    }
+
+    static long readFrom(Buffer b, int fd, int maxBytes) throws IOException {
+        int first = prepareSpace(b, maxBytes);
+        SegmentChain c = b.chain;
+        VectorIo io = c.pool.vectorIo();
+        long left = maxBytes;
+        int n = 0;
+        for (int i = first; i < c.count && left > 0; i++) {
+            Segment s = c.get(i);
+            long k = Math.min(s.writable(), left);
+            io.setIovec(n++, s.memory.address() + s.end, k);
+            left -= k;
+        }
+        long r;
+        do {
+            r = io.readv(fd, n);
+        } while (r == -Errno.EINTR);
+        if (r < 0 && r != -Errno.EAGAIN) {
+            commitRead(b, first, 0);
+            throw Errno.exception("readv", "fd " + fd, (int) -r);
+        }
+        commitRead(b, first, Math.max(r, 0));
+        return r == -Errno.EAGAIN ? 0 : (r == 0 ? -1 : r);
+    }
+
+    static long readFrom(Buffer b, ReadableByteChannel channel, int maxBytes) throws IOException {
+        int first = prepareSpace(b, maxBytes);
+        SegmentChain c = b.chain;
+        ByteBuffer[] views = c.pool.views();
+        long left = maxBytes;
+        int n = 0;
+        for (int i = first; i < c.count && left > 0; i++) {
+            Segment s = c.get(i);
+            int k = (int) Math.min(s.writable(), left);
+            views[n++] = s.view().limit((int) s.end + k).position((int) s.end);
+            left -= k;
+        }
+        long r = 0;
+        try {
+            r = n > 1 && channel instanceof ScatteringByteChannel sc ? sc.read(views, 0, n) : channel.read(views[0]);
+        } finally {
+            java.util.Arrays.fill(views, 0, n, null);
+            commitRead(b, first, Math.max(r, 0));
+        }
+        return r;
+    }
+
+    static long writeTo(Buffer b, int fd, long maxBytes) throws IOException {
+        SegmentChain c = b.chain;
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        if (c.length == 0 || maxBytes == 0) {
+            return 0;
+        }
+        VectorIo io = c.pool.vectorIo();
+        Segment head = c.first();
+        long r;
+        String call;
+        if (head.kind == Segment.FILE) {
+            call = "sendfile";
+            long k = Math.min(head.length(), maxBytes);
+            do {
+                r = io.sendfile(fd, head.fd, head.start, k);
+            } while (r == -Errno.EINTR);
+            if (r == 0) {
+                throw new java.io.EOFException("file range of fd " + head.fd + " ends at " + head.end
+                        + " but the file ends at " + head.start);
+            }
+        } else {
+            call = "writev";
+            long left = maxBytes;
+            int n = 0;
+            for (int i = 0; i < c.count && n < io.maxIovecs() && left > 0; i++) {
+                Segment s = c.get(i);
+                if (s.kind == Segment.FILE) {
+                    break;
+                }
+                long k = Math.min(s.length(), left);
+                if (k > 0) {
+                    io.setIovec(n++, s.memory.address() + s.start, k);
+                    left -= k;
+                }
+            }
+            do {
+                r = io.writev(fd, n);
+            } while (r == -Errno.EINTR);
+        }
+        if (r == -Errno.EAGAIN) {
+            return 0;
+        }
+        if (r < 0) {
+            throw Errno.exception(call, "fd " + fd, (int) -r);
+        }
+        drainWritten(b, r);
+        return r;
+    }
+
+    static long writeTo(Buffer b, WritableByteChannel channel, long maxBytes) throws IOException {
+        SegmentChain c = b.chain;
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        if (c.length == 0 || maxBytes == 0) {
+            return 0;
+        }
+        Segment head = c.first();
+        long r;
+        if (head.kind == Segment.FILE) {
+            int k = (int) Math.min(c.window.fill(head, head.start), maxBytes);
+            int at = (int) c.window.index(head.start);
+            r = channel.write(c.window.view().limit(at + k).position(at));
+        } else {
+            ByteBuffer[] views = c.pool.views();
+            long left = maxBytes;
+            int n = 0;
+            for (int i = 0; i < c.count && n < views.length && left > 0; i++) {
+                Segment s = c.get(i);
+                if (s.kind == Segment.FILE) {
+                    break;
+                }
+                int k = (int) Math.min(s.length(), left);
+                if (k > 0) {
+                    views[n++] = s.view().limit((int) s.start + k).position((int) s.start);
+                    left -= k;
+                }
+            }
+            try {
+                r = n > 1 && channel instanceof GatheringByteChannel gc ? gc.write(views, 0, n) : channel.write(views[0]);
+            } finally {
+                java.util.Arrays.fill(views, 0, n, null);
+            }
+        }
+        drainWritten(b, r);
+        return r;
+    }
+
+    private static void drainWritten(Buffer b, long n) {
+        if (n > 0) {
+            long orig = b.chain.length;
+            b.chain.dropFront(n);
+            b.finish(orig, 0, n);
+        }
+    }
+}
