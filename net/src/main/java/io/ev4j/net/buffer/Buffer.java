@@ -138,13 +138,20 @@ public final class Buffer implements AutoCloseable {
     public void append(Buffer other) {
         checkOther(other);
         checkEnd("append a buffer");
+        moveAll(other, false);
+    }
+
+    private void moveAll(Buffer other, boolean toFront) {
         other.checkStart("move out of a buffer");
         long n = other.chain.length;
         long orig = chain.length;
-        long otherOrig = other.chain.length;
-        chain.appendAll(other.chain);
+        if (toFront) {
+            chain.prependAll(other.chain);
+        } else {
+            chain.appendAll(other.chain);
+        }
         try {
-            other.finish(otherOrig, 0, n);
+            other.finish(n, 0, n);
         } finally {
             finish(orig, n, 0);
         }
@@ -235,6 +242,7 @@ public final class Buffer implements AutoCloseable {
 
     private void copyInFront(byte[] array, ByteBuffer buffer, int from, int n) {
         checkStart("prepend");
+        checkPoolOpen("prepend");
         long orig = chain.length;
         chain.copyInFront(array, buffer, from, n);
         finish(orig, n, 0);
@@ -248,16 +256,7 @@ public final class Buffer implements AutoCloseable {
     public void prepend(Buffer other) {
         checkOther(other);
         checkStart("prepend a buffer");
-        other.checkStart("move out of a buffer");
-        long n = other.chain.length;
-        long orig = chain.length;
-        long otherOrig = other.chain.length;
-        chain.prependAll(other.chain);
-        try {
-            other.finish(otherOrig, 0, n);
-        } finally {
-            finish(orig, n, 0);
-        }
+        moveAll(other, true);
     }
 
     // ---------------------------------------------------------------- removing
@@ -584,6 +583,14 @@ public final class Buffer implements AutoCloseable {
     void checkEnd(String operation) {
         if (endFrozen) {
             throw new FrozenBufferException(operation, false);
+        }
+        checkPoolOpen(operation);
+    }
+
+    /// Before anything that may take a chunk: refuse before changing anything.
+    private void checkPoolOpen(String operation) {
+        if (chain.pool.isClosed()) {
+            throw new IllegalStateException("cannot " + operation + ": the buffer's segment pool is closed");
         }
     }
 

@@ -113,10 +113,7 @@ final class BufferIo {
 
     static long writeTo(Buffer b, int fd, long maxBytes) throws IOException {
         SegmentChain c = b.chain;
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        }
-        if (c.length == 0 || maxBytes == 0) {
+        if (nothingToWrite(c, maxBytes)) {
             return 0;
         }
         VectorIo io = c.pool.vectorIo();
@@ -164,10 +161,7 @@ final class BufferIo {
 
     static long writeTo(Buffer b, WritableByteChannel channel, long maxBytes) throws IOException {
         SegmentChain c = b.chain;
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        }
-        if (c.length == 0 || maxBytes == 0) {
+        if (nothingToWrite(c, maxBytes)) {
             return 0;
         }
         Segment head = c.first();
@@ -199,6 +193,13 @@ final class BufferIo {
         }
         drainWritten(b, r);
         return r;
+    }
+
+    private static boolean nothingToWrite(SegmentChain c, long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        return c.length == 0 || maxBytes == 0;
     }
 
     private static void drainWritten(Buffer b, long n) {
