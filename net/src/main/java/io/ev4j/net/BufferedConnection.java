@@ -8,11 +8,15 @@ import io.ev4j.core.TimerWatcher;
 import io.ev4j.core.socket.TcpSocket;
 import io.ev4j.net.buffer.Buffer;
 import io.ev4j.net.buffer.SegmentPool;
+import io.ev4j.net.tls.TlsConfig;
+import io.ev4j.net.tls.TlsSession;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /// A socket with an input and an output [Buffer], driven by the loop: a protocol is written as
 /// callbacks on bytes rather than on system calls.
@@ -111,6 +115,10 @@ public final class BufferedConnection implements AutoCloseable {
     int suspendRead;
     int suspendWrite;
     private boolean connecting;
+    /// Connected, and a TLS handshake runs before [ConnectionEvents#CONNECTED].
+    private boolean handshaking;
+    /// Bounds the handshake; made when one starts.
+    private TimerWatcher handshakeTimer;
     private boolean eof;
     /// [#finishOutput()] was called: shut the socket's output once all is written.
     private boolean finishing;
@@ -172,16 +180,92 @@ public final class BufferedConnection implements AutoCloseable {
         try {
             socket = TcpSocket.connect(loop, remote);
         } catch (IOException e) {
-            BufferedConnection failed = new BufferedConnection(loop, pool, null, true, options);
-            failed.writeEnabled = false;
-            failed.lastError = e;
-            failed.owe(OWE_EVENT, ConnectionEvents.ERROR);
-            return failed;
+            return failedAtOnce(loop, pool, e, options);
         }
         BufferedConnection c = new BufferedConnection(loop, pool, new SocketTransport(socket), true, options);
         c.connecting = true;
         c.updateInterest();
         return c;
+    }
+
+    /// A TLS connection over `socket`, connected already (accepted, say): the handshake runs
+    /// at once, and the event callback gets [ConnectionEvents#CONNECTED] when it completes,
+    /// or `ERROR` (`ERROR|TIMEOUT` when [TlsConfig#handshakeTimeout()] ran out first). Input
+    /// and output hold plaintext; output written meanwhile is sent once the handshake is done.
+    /// [#finishOutput()] sends `close_notify` before shutting the socket's output, and [#close()]
+    /// sends it too if the socket takes it at once.
+    public static BufferedConnection wrap(Loop loop, SegmentPool pool, TcpSocket socket, TlsConfig tls,
+                                          ConnectionOption... options) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(tls, "tls");
+        InetSocketAddress peer = null;
+        try {
+            peer = socket.remoteAddress();
+        } catch (IOException ignored) {
+            // no hint for session resumption
+        }
+        BufferedConnection c;
+        try {
+            c = new BufferedConnection(loop, pool, tlsOver(new SocketTransport(socket), pool, tls, peer), false, options);
+        } catch (SSLException e) {
+            return failedAtOnce(loop, pool, e, options);
+        }
+        c.beginHandshake();
+        return c;
+    }
+
+    /// [#connect(Loop, SegmentPool, InetSocketAddress, ConnectionOption...)], then a TLS
+    /// handshake as in [#wrap(Loop, SegmentPool, TcpSocket, TlsConfig, ConnectionOption...)]:
+    /// [ConnectionEvents#CONNECTED] comes once it completes.
+    public static BufferedConnection connect(Loop loop, SegmentPool pool, InetSocketAddress remote, TlsConfig tls,
+                                             ConnectionOption... options) {
+        Objects.requireNonNull(tls, "tls");
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("address is unresolved: " + remote);
+        }
+        TcpSocket socket;
+        try {
+            socket = TcpSocket.connect(loop, remote);
+        } catch (IOException e) {
+            return failedAtOnce(loop, pool, e, options);
+        }
+        Transport transport;
+        try {
+            transport = tlsOver(new SocketTransport(socket), pool, tls, remote);
+        } catch (SSLException e) {
+            socket.close();
+            return failedAtOnce(loop, pool, e, options);
+        }
+        BufferedConnection c = new BufferedConnection(loop, pool, transport, true, options);
+        c.connecting = true;
+        c.updateInterest();
+        return c;
+    }
+
+    private static Transport tlsOver(Transport raw, SegmentPool pool, TlsConfig tls, InetSocketAddress peer)
+            throws SSLException {
+        return new TlsTransport(raw, pool, tls, peer == null ? null : peer.getHostString(),
+                peer == null ? -1 : peer.getPort());
+    }
+
+    private static BufferedConnection failedAtOnce(Loop loop, SegmentPool pool, IOException e,
+                                                   ConnectionOption... options) {
+        BufferedConnection failed = new BufferedConnection(loop, pool, null, true, options);
+        failed.writeEnabled = false;
+        failed.lastError = e;
+        failed.owe(OWE_EVENT, ConnectionEvents.ERROR);
+        return failed;
+    }
+
+    /// The transport, for tests in this package; null for a pair end.
+    Transport transport() {
+        return transport;
+    }
+
+    /// The TLS session of a connection made with a [TlsConfig] (its ALPN protocol, peer
+    /// certificates, the server name a client asked for), else null.
+    public TlsSession tlsSession() {
+        return transport instanceof TlsTransport t ? t.session() : null;
     }
 
     // ---------------------------------------------------------------- configuration
@@ -426,6 +510,9 @@ public final class BufferedConnection implements AutoCloseable {
         readTimer.stop();
         writeTimer.stop();
         dispatcher.stop();
+        if (handshakeTimer != null) {
+            handshakeTimer.stop();
+        }
         owed = 0;
         if (bucket != null) {
             bucket.close();
@@ -447,8 +534,11 @@ public final class BufferedConnection implements AutoCloseable {
         if (rawOut != null) {
             rawOut.close();
         }
-        if (transport != null && closeOnFree) {
-            transport.close();
+        if (transport != null) {
+            transport.release();
+            if (closeOnFree) {
+                transport.close();
+            }
         }
     }
 
@@ -474,12 +564,18 @@ public final class BufferedConnection implements AutoCloseable {
     }
 
     private boolean wantsRead() {
-        return readEnabled && suspendRead == 0 && !eof && !closed && !connecting;
+        return !closed && (handshaking || readEnabled && suspendRead == 0 && !eof && !connecting);
     }
 
     private boolean wantsWrite() {
-        return !closed && writeEnabled && (connecting
-                || (suspendWrite == 0 && !outputShut && !outStage().isEmpty()));
+        if (closed) {
+            return false;
+        }
+        if (transport != null && lastError == null && transport.hasPendingOutput()) {
+            return true;                            // TLS records the transport must still send
+        }
+        return writeEnabled && (connecting
+                || (!handshaking && suspendWrite == 0 && !outputShut && !outStage().isEmpty()));
     }
 
     /// Brings the io watcher and the timers in line with the state; cheap when nothing changes.
@@ -537,19 +633,31 @@ public final class BufferedConnection implements AutoCloseable {
         if (readHighBytes > 0) {
             max = Math.min(max, readHighBytes - input.length());
         }
-        if (max <= 0) {
+        if (max <= 0 && !handshaking) {
             updateInterest();
             return;
         }
+        long before = inStage().length();
         long n;
         try {
-            n = transport.readInto(inStage(), (int) max);
+            n = transport.readInto(inStage(), (int) Math.max(1, max));
         } catch (IOException e) {
             fail(ConnectionEvents.READING, e);
             return;
         }
+        if (handshaking && !transport.isHandshaking()) {
+            handshakeDone();
+            if (closed) {
+                return;
+            }
+        }
         if (n < 0) {
-            endOfStream();
+            if (inStage().length() > before) {
+                arrived();                          // plaintext that came with TLS close_notify
+            }
+            if (!closed) {
+                endOfStream();
+            }
             return;
         }
         if (n > 0) {
@@ -692,6 +800,18 @@ public final class BufferedConnection implements AutoCloseable {
             finishConnecting();
             return;
         }
+        if (transport.hasPendingOutput()) {
+            try {
+                transport.flushPending();
+            } catch (IOException e) {
+                fail(ConnectionEvents.WRITING, e);
+                return;
+            }
+        }
+        if (handshaking) {
+            updateInterest();
+            return;
+        }
         Buffer src = outStage();
         long max = writeAllowance();
         if (src.isEmpty() || max <= 0 || !wantsWrite()) {
@@ -729,9 +849,60 @@ public final class BufferedConnection implements AutoCloseable {
         }
         if (done) {
             connecting = false;
-            updateInterest();
-            callEvent(ConnectionEvents.CONNECTED);
+            if (transport.isHandshaking()) {
+                beginHandshake();
+            } else {
+                updateInterest();
+                callEvent(ConnectionEvents.CONNECTED);
+            }
         }
+    }
+
+    /// The socket is connected; a TLS handshake starts, bounded by its timeout.
+    private void beginHandshake() {
+        handshaking = true;
+        long timeoutNs = transport.handshakeTimeoutNs();
+        if (timeoutNs > 0) {
+            handshakeTimer = new TimerWatcher(loop, (w, events) -> handshakeTimedOut(timeoutNs));
+            handshakeTimer.start(timeoutNs, 0);
+        }
+        try {
+            transport.startHandshake();
+        } catch (IOException e) {
+            handshaking = false;
+            if (handshakeTimer != null) {
+                handshakeTimer.stop();
+            }
+            lastError = e;
+            readEnabled = false;
+            writeEnabled = false;
+            updateInterest();
+            owe(OWE_EVENT, ConnectionEvents.ERROR);   // from the loop: a factory may be mid-call
+            return;
+        }
+        updateInterest();
+    }
+
+    private void handshakeDone() {
+        handshaking = false;
+        if (handshakeTimer != null) {
+            handshakeTimer.stop();
+        }
+        updateInterest();
+        callEvent(ConnectionEvents.CONNECTED);
+        if (!closed) {
+            kick();                                 // output written during the handshake
+        }
+    }
+
+    private void handshakeTimedOut(long timeoutNs) {
+        handshaking = false;
+        lastError = new SSLHandshakeException("the TLS handshake did not finish within "
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms");
+        readEnabled = false;
+        writeEnabled = false;
+        updateInterest();
+        callEvent(ConnectionEvents.ERROR | ConnectionEvents.TIMEOUT);
     }
 
     /// A pair end: moves what the other end may take into its in-stage.

@@ -30,4 +30,34 @@ interface Transport {
 
     /// Closes the socket. Idempotent; never throws.
     void close();
+
+    // ---- for transports with a handshake and bytes of their own (TLS); plain sockets have none
+
+    /// True while a handshake must finish before the connection counts as connected.
+    default boolean isHandshaking() {
+        return false;
+    }
+
+    /// Sends the handshake's first flight, once the socket is connected.
+    default void startHandshake() throws IOException {
+    }
+
+    /// How long the handshake may take; 0 for no limit.
+    default long handshakeTimeoutNs() {
+        return 0;
+    }
+
+    /// True while the transport holds bytes of its own that it must still write.
+    default boolean hasPendingOutput() {
+        return false;
+    }
+
+    /// Writes bytes the transport holds, as far as the socket takes them now.
+    default void flushPending() throws IOException {
+    }
+
+    /// Releases what the transport holds besides the socket; called by every connection close,
+    /// before [#close()] when the connection owns the socket. Idempotent; never throws.
+    default void release() {
+    }
 }

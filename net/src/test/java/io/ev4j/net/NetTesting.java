@@ -82,13 +82,20 @@ final class NetTesting {
     }
 
     /// Runs `loop` without blocking until `done`, failing after `timeoutMs`.
+    /// A tick bounds each blocking iteration, so that a stall fails here instead of hanging.
     static void runUntil(Loop loop, BooleanSupplier done, long timeoutMs) {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("condition not reached within " + timeoutMs + " ms");
+        var tick = new io.ev4j.core.TimerWatcher(loop, (w, events) -> { });
+        tick.start(50_000_000L, 50_000_000L);
+        try {
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    fail("condition not reached within " + timeoutMs + " ms");
+                }
+                loop.runOnce();
             }
-            loop.runOnce();
+        } finally {
+            tick.stop();
         }
     }
 

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLParameters;
 /// (`ExtendedSSLSession.getRequestedServerNames`).
 public record TlsConfig(SSLContext context, boolean clientMode, String serverName,
                         List<String> applicationProtocols, boolean verifyHostName,
-                        ClientAuth clientAuth, Duration handshakeTimeout) {
+                        ClientAuth clientAuth, Duration handshakeTimeout, boolean allowDirtyShutdown) {
 
     /// Whether a server asks for a client certificate.
     public enum ClientAuth { NONE, WANT, NEED }
@@ -51,12 +51,12 @@ public record TlsConfig(SSLContext context, boolean clientMode, String serverNam
 
     /// A client config on `context`, verifying the host name when one is given.
     public static TlsConfig client(SSLContext context) {
-        return new TlsConfig(context, true, null, List.of(), true, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TlsConfig(context, true, null, List.of(), true, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT, false);
     }
 
     /// A server config on `context` (which must hold a key).
     public static TlsConfig server(SSLContext context) {
-        return new TlsConfig(context, false, null, List.of(), false, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TlsConfig(context, false, null, List.of(), false, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT, false);
     }
 
     /// The host name a client sends as SNI and verifies the certificate against.
@@ -65,17 +65,17 @@ public record TlsConfig(SSLContext context, boolean clientMode, String serverNam
             throw new IllegalStateException("a server does not send a server name; read the client's from the session");
         }
         new SNIHostName(hostName); // throws IllegalArgumentException naming a bad name
-        return new TlsConfig(context, true, hostName, applicationProtocols, verifyHostName, clientAuth, handshakeTimeout);
+        return new TlsConfig(context, true, hostName, applicationProtocols, verifyHostName, clientAuth, handshakeTimeout, allowDirtyShutdown);
     }
 
     /// ALPN protocols in order of preference.
     public TlsConfig applicationProtocols(String... protocols) {
-        return new TlsConfig(context, clientMode, serverName, List.of(protocols), verifyHostName, clientAuth, handshakeTimeout);
+        return new TlsConfig(context, clientMode, serverName, List.of(protocols), verifyHostName, clientAuth, handshakeTimeout, allowDirtyShutdown);
     }
 
     /// Whether a client checks the certificate's names against [#serverName] (default true).
     public TlsConfig verifyHostName(boolean verify) {
-        return new TlsConfig(context, clientMode, serverName, applicationProtocols, verify, clientAuth, handshakeTimeout);
+        return new TlsConfig(context, clientMode, serverName, applicationProtocols, verify, clientAuth, handshakeTimeout, allowDirtyShutdown);
     }
 
     /// Whether a server asks for client certificates (default [ClientAuth#NONE]).
@@ -83,12 +83,20 @@ public record TlsConfig(SSLContext context, boolean clientMode, String serverNam
         if (clientMode) {
             throw new IllegalStateException("client authentication is a server setting");
         }
-        return new TlsConfig(context, false, serverName, applicationProtocols, verifyHostName, auth, handshakeTimeout);
+        return new TlsConfig(context, false, serverName, applicationProtocols, verifyHostName, auth, handshakeTimeout, allowDirtyShutdown);
     }
 
     /// How long the handshake may take before the connection fails with a timeout.
     public TlsConfig handshakeTimeout(Duration timeout) {
-        return new TlsConfig(context, clientMode, serverName, applicationProtocols, verifyHostName, clientAuth, timeout);
+        return new TlsConfig(context, clientMode, serverName, applicationProtocols, verifyHostName, clientAuth, timeout, allowDirtyShutdown);
+    }
+
+    /// Whether a stream that ends without the peer's `close_notify` counts as a plain end of
+    /// stream (`true`) or as an error (default `false`): a cut-short stream may be an attack
+    /// unless the protocol frames its own lengths, as HTTP with `Content-Length` does.
+    public TlsConfig allowDirtyShutdown(boolean allow) {
+        return new TlsConfig(context, clientMode, serverName, applicationProtocols, verifyHostName, clientAuth,
+                handshakeTimeout, allow);
     }
 
     /// A new engine set up by this config, for a session with a peer at `peerHost:peerPort`
