@@ -1,4 +1,4 @@
-package io.ev4j.net.tls;
+package io.ev4j.net;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
