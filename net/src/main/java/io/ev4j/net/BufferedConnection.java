@@ -31,7 +31,8 @@ import java.util.Objects;
 ///   writing is enabled; the write callback runs when a write leaves at most the write low
 ///   watermark (0 by default: all sent).
 /// - **Events**: [ConnectionEvents] bits: `CONNECTED`, `READING|EOF` (reading is disabled),
-///   `ERROR` with `READING` or `WRITING` (both sides disabled, [#lastError()] says why),
+///   `ERROR` with `READING` or `WRITING`, or alone for a failed connect (both sides disabled,
+///   [#lastError()] says why),
 ///   `READING|TIMEOUT` / `WRITING|TIMEOUT` (that side disabled). The connection never closes
 ///   itself: the event callback decides.
 /// - **Timeouts** count inactivity: the read timeout runs while reading is enabled and not held
@@ -42,11 +43,15 @@ import java.util.Objects;
 ///
 /// ## Guarantees and caveats
 /// - The steady state (read into the input, callback, write from the output) allocates nothing
-///   per event: one io watcher per connection, buffers from the [SegmentPool].
+///   per event on the native backends: one io watcher per connection, buffers from the
+///   [SegmentPool]. On `nio` the JDK's scattering read itself allocates a few hundred bytes
+///   per call.
 /// - Without [ConnectionOption#DEFER_CALLBACKS], callbacks run straight from the loop's io and
 ///   timer callbacks, or from inside the call that caused them (a write into a [ConnectionPair]
 ///   end runs the other end's read callback at once). With it they always run from the loop.
-/// - A callback that throws goes to the loop's error handler; the connection stays usable.
+/// - A callback that throws goes to the loop's error handler and the connection stays usable;
+///   only a [ConnectionPair] read callback run inside the other end's write (no deferral)
+///   throws out of that write instead.
 /// - [#close()] releases the buffers' segments, stops every watcher, and closes the socket if it
 ///   owns it; the buffers must not be used afterwards. Loop thread only, like the loop.
 public final class BufferedConnection extends ConnectionEngine implements AutoCloseable {
@@ -378,7 +383,8 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
 
     @Override
     public String toString() {
-        return "BufferedConnection[" + (transport != null ? transport : "pair end") + ", input " + input.length()
-                + ", output " + output.length() + (closed ? ", closed" : "") + "]";
+        String over = transport != null ? transport.toString() : partner != null ? "pair end" : "no socket";
+        return "BufferedConnection[" + over + ", input " + input.length() + ", output " + output.length()
+                + (closed ? ", closed" : "") + "]";
     }
 }
