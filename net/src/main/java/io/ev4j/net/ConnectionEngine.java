@@ -161,11 +161,17 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     }
 
     void ready(IoWatcher w, int events) {
+        // full: the kernel did not report writable although asked, or a write just left bytes
+        boolean full = (w.events() & Events.WRITE) != 0 && (events & Events.WRITE) == 0;
         if ((events & Events.WRITE) != 0) {
             writeReady();
+            full = !outStage().isEmpty();
         }
         if ((events & Events.READ) != 0 && wantsRead()) {
             readReady();
+            if (!full && !connecting && wantsWrite()) {
+                writeReady();                       // what the read callback wrote goes out now, not a poll later
+            }
         }
     }
 
