@@ -163,11 +163,11 @@ class BufferedConnectionTest {
     @ParameterizedTest
     @MethodSource("backends")
     void inactivityTimeoutsFireWithTheirSideAndDisableIt(BackendKind kind) throws IOException {
+        long start = System.nanoTime();             // timers count from the loop's time, read later
         loop = NetTesting.loop(kind);
         var cs = NetTesting.connect(loop, pool);
         long timeoutNs = 50_000_000L;
         long[] at = new long[2];
-        long start = System.nanoTime();
         cs.server().setTimeouts(timeoutNs, 0);
         cs.server().setCallbacks(null, null, (c, ev) -> {
             events.add("reader:" + ConnectionEvents.toString(ev));
@@ -195,6 +195,44 @@ class BufferedConnectionTest {
         assertTrue(at[0] - start >= timeoutNs, "read timeout early");
         assertTrue(at[1] - start >= timeoutNs, "write timeout early");
         cs.closeBoth();
+    }
+
+    /// A listener whose accept queue is full drops further SYNs, so a connect to it hangs: the
+    /// write timeout bounds it.
+    @ParameterizedTest
+    @MethodSource("backends")
+    void theWriteTimeoutBoundsAConnectThatHangs(BackendKind kind) throws IOException {
+        long start = System.nanoTime();             // timers count from the loop's time, read later
+        loop = NetTesting.loop(kind);
+        try (var listener = io.ev4j.core.socket.TcpListener.listen(loop, NetTesting.loopback(0), 1)) {
+            List<java.nio.channels.SocketChannel> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {         // fill the accept queue, never accepting
+                    var ch = java.nio.channels.SocketChannel.open();
+                    ch.configureBlocking(false);
+                    ch.connect(listener.localAddress());
+                    queued.add(ch);
+                }
+                BufferedConnection c = BufferedConnection.connect(loop, pool, listener.localAddress());
+                c.setTimeouts(0, 200_000_000L);
+                long[] at = {0};
+                c.setCallbacks(null, null, (conn, ev) -> {
+                    events.add(ConnectionEvents.toString(ev));
+                    at[0] = System.nanoTime();
+                });
+                loop.run();
+                org.junit.jupiter.api.Assumptions.assumeFalse(events.equals(List.of("CONNECTED"))
+                        || events.equals(List.of("ERROR")), "this kernel does not drop SYNs to a full queue");
+                assertEquals(List.of("WRITING|TIMEOUT"), events);
+                assertTrue(c.isConnecting());
+                assertTrue(at[0] - start >= 200_000_000L, "timeout early");
+                c.close();
+            } finally {
+                for (var ch : queued) {
+                    ch.close();
+                }
+            }
+        }
     }
 
     @ParameterizedTest

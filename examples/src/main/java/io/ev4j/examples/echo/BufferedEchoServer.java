@@ -1,9 +1,6 @@
 package io.ev4j.examples.echo;
 
-import io.ev4j.core.Events;
-import io.ev4j.core.IoWatcher;
 import io.ev4j.core.Loop;
-import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
 import io.ev4j.examples.Example;
 import io.ev4j.net.BufferedConnection;
@@ -16,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /// The echo server on [BufferedConnection]s: every byte read is written back.
 ///
@@ -36,11 +31,9 @@ public final class BufferedEchoServer implements AutoCloseable {
     public static final long OUTPUT_HIGH_BYTES = 256 * 1024;
     /// Reading starts again once the output is down to this.
     public static final long OUTPUT_LOW_BYTES = 64 * 1024;
-    private static final int ACCEPTS_PER_EVENT = 256;
 
     private final Loop loop;
-    private final TcpListener listener;
-    private final IoWatcher accepting;
+    private final Acceptor acceptor;
     private final SegmentPool pool = new SegmentPool();
     private final Set<BufferedConnection> connections = new HashSet<>();
     /// Connections whose client ended while echoes still wait to be written.
@@ -48,24 +41,20 @@ public final class BufferedEchoServer implements AutoCloseable {
     private final BufferedConnection.DataCallback onRead = this::echo;
     private final BufferedConnection.DataCallback onWritten = this::written;
     private final BufferedConnection.EventCallback onEvent = this::event;
-    private long acceptedCount;
 
-    private BufferedEchoServer(Loop loop, TcpListener listener) {
+    private BufferedEchoServer(Loop loop, InetSocketAddress address) throws IOException {
         this.loop = loop;
-        this.listener = listener;
-        this.accepting = new IoWatcher(loop, listener.source(), Events.READ, (w, events) -> acceptSome());
+        this.acceptor = new Acceptor(loop, address, "buffered-echo-server", this::serve);
     }
 
     /// Listens on `address` and starts accepting on `loop`.
     public static BufferedEchoServer start(Loop loop, InetSocketAddress address) throws IOException {
-        BufferedEchoServer server = new BufferedEchoServer(loop, TcpListener.listen(loop, address, 4096));
-        server.accepting.start();
-        return server;
+        return new BufferedEchoServer(loop, address);
     }
 
     /// The address it listens on, with the real port.
     public InetSocketAddress localAddress() throws IOException {
-        return listener.localAddress();
+        return acceptor.localAddress();
     }
 
     /// Connections open now.
@@ -75,28 +64,15 @@ public final class BufferedEchoServer implements AutoCloseable {
 
     /// Connections accepted since start.
     public long acceptedCount() {
-        return acceptedCount;
+        return acceptor.acceptedCount();
     }
 
-    private void acceptSome() {
-        for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
-            TcpSocket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                System.err.println("buffered-echo-server: accept failed: " + e.getMessage());
-                return;
-            }
-            if (socket == null) {
-                return;
-            }
-            acceptedCount++;
-            BufferedConnection c = BufferedConnection.wrap(loop, pool, socket, ConnectionOption.CLOSE_ON_FREE);
-            c.setCallbacks(onRead, onWritten, onEvent);
-            c.setWriteLowWatermark(OUTPUT_LOW_BYTES);
-            c.enableReading();
-            connections.add(c);
-        }
+    private void serve(TcpSocket socket) {
+        BufferedConnection c = BufferedConnection.wrap(loop, pool, socket, ConnectionOption.CLOSE_ON_FREE);
+        c.setCallbacks(onRead, onWritten, onEvent);
+        c.setWriteLowWatermark(OUTPUT_LOW_BYTES);
+        c.enableReading();
+        connections.add(c);
     }
 
     private void echo(BufferedConnection c) {
@@ -133,8 +109,7 @@ public final class BufferedEchoServer implements AutoCloseable {
     /// Stops accepting and closes every connection and the pool. Loop thread.
     @Override
     public void close() {
-        accepting.stop();
-        listener.close();
+        acceptor.close();
         for (BufferedConnection c : new ArrayList<>(connections)) {
             close(c);
         }
@@ -145,26 +120,6 @@ public final class BufferedEchoServer implements AutoCloseable {
     public static int run(Example example) throws Exception {
         Loop loop = example.newLoop();
         BufferedEchoServer server = start(loop, new InetSocketAddress(example.port(0, 34567)));
-        System.out.println("buffered-echo-server listening on " + server.localAddress() + " (" + loop.backendName()
-                + " backend); Ctrl-C stops it");
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            loop.execute(() -> loop.breakLoop(Loop.Break.ALL));
-            try {
-                closed.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "buffered-echo-server-shutdown"));
-        try {
-            loop.run();
-        } finally {
-            long accepted = server.acceptedCount();
-            server.close();
-            loop.close();
-            System.out.println("buffered-echo-server stopped after " + accepted + " connections");
-            closed.countDown();
-        }
-        return 0;
+        return Acceptor.serveUntilStopped(loop, server.acceptor, server);
     }
 }

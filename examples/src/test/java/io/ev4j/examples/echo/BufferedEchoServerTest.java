@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,18 +43,7 @@ class BufferedEchoServerTest {
         Loop serverLoop = Loop.builder().backend(kind).build();
         BufferedEchoServer server = BufferedEchoServer.start(serverLoop, new InetSocketAddress("127.0.0.1", 0));
         InetSocketAddress address = server.localAddress();
-        CompletableFuture<Long> served = new CompletableFuture<>();
-        Thread serverThread = new Thread(() -> {
-            try {
-                serverLoop.run();
-                served.complete(server.acceptedCount());
-            } catch (Throwable t) {
-                served.completeExceptionally(t);
-            } finally {
-                serverLoop.close();
-            }
-        }, "buffered-echo-server-loop");
-        serverThread.start();
+        ServerLoop serverThread = new ServerLoop(serverLoop, server::acceptedCount, "buffered-echo-server-loop");
 
         List<String> failures = new ArrayList<>();
         try (Loop clientLoop = Loop.builder().backend(kind).build(); SegmentPool pool = new SegmentPool()) {
@@ -75,11 +63,10 @@ class BufferedEchoServerTest {
             assertEquals(0, clientLoop.activeCount());
             assertEquals(0, pool.outstanding());
         } finally {
-            serverLoop.execute(server::close);
-            serverThread.join(TimeUnit.SECONDS.toMillis(20));
+            serverThread.stop(server::close);
         }
         assertTrue(failures.isEmpty(), failures.toString());
-        assertEquals(CONNECTIONS, served.get(5, TimeUnit.SECONDS));
+        assertEquals(CONNECTIONS, serverThread.accepted());
         assertEquals(fdsBefore, OpenFds.count(), "every fd opened by the test is closed");
     }
 
