@@ -232,6 +232,7 @@ public final class Listener<S extends StreamSocket> implements AutoCloseable {
 
     private void fail(IOException e) {
         watcher.stop();
+        loop.updateNow(); // count the back-off from now, not from the iteration's start
         backoff.start(backoffNs, 0);
         if (onError != null) {
             onError.failed(this, e);
