@@ -16,7 +16,7 @@ import java.io.IOException;
 /// ```
 ///
 /// Same contract as every [StreamSocket]. A connect to a path nobody listens on fails at once
-/// with `ENOENT` or `ECONNREFUSED` naming the path. On native backends a connect to a listener
+/// with `ENOENT` or `ECONNREFUSED` naming the path. A connect to a listener
 /// whose backlog is full fails at once with `EAGAIN`: nothing was queued, so unlike elsewhere
 /// this `EAGAIN` is a failure, not "try later". Only [SocketOptions.Option#SO_RCVBUF],
 /// [SocketOptions.Option#SO_SNDBUF] and [SocketOptions.Option#SO_LINGER] apply here.

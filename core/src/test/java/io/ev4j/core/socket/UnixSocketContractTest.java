@@ -157,4 +157,24 @@ class UnixSocketContractTest {
         assertThrows(IllegalArgumentException.class,
                 () -> UnixListener.listen(fx.loop, UnixAddress.of(dir.resolve("z")), 0));
     }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aFullBacklogFailsTheConnectAtOnceNamingThePath(BackendKind kind) throws IOException {
+        fx = new SocketFixture(kind);
+        UnixAddress address = UnixAddress.of(dir.resolve("b.sock"));
+        track(UnixListener.listen(fx.loop, address, 1));
+        ErrnoException full = null;
+        for (int i = 0; i < 16 && full == null; i++) {
+            try {
+                track(UnixSocket.connect(fx.loop, address));
+            } catch (ErrnoException e) {
+                full = e;
+            }
+        }
+        assertTrue(full != null, "a backlog of 1 does not take 16 connections");
+        assertEquals(Errno.EAGAIN, full.errno(), full.getMessage());
+        assertEquals("connect", full.call());
+        assertTrue(full.getMessage().contains(address.name()), full.getMessage());
+    }
 }
