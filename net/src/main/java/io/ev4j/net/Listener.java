@@ -60,6 +60,13 @@ import java.util.Objects;
 public final class Listener<S extends StreamSocket> implements AutoCloseable {
 
     /// Receives each accepted connection.
+    ///
+    /// ```java
+    /// AcceptHandler<TcpSocket> greet = (socket, peer) -> {
+    ///     socket.write(ByteBuffer.wrap("Hello, World!\n".getBytes()));
+    ///     socket.close();
+    /// };
+    /// ```
     @FunctionalInterface
     public interface AcceptHandler<S extends StreamSocket> {
         /// Runs on the loop thread with a connected, non-blocking socket this callback now owns.
@@ -68,6 +75,10 @@ public final class Listener<S extends StreamSocket> implements AutoCloseable {
 
     /// Receives accept failures: `EMFILE`/`ENFILE` (already handled as the class describes),
     /// or any other [IOException] from accept.
+    ///
+    /// ```java
+    /// ErrorHandler log = (listener, e) -> System.err.println(listener + ": " + e.getMessage());
+    /// ```
     @FunctionalInterface
     public interface ErrorHandler {
         /// Runs on the loop thread; the listener is backing off when this is called.
@@ -131,7 +142,12 @@ public final class Listener<S extends StreamSocket> implements AutoCloseable {
 
     /// Starts accepting (again). Does nothing if already enabled; while backing off, accepting
     /// resumes when the back-off ends.
+    ///
+    /// @throws IllegalStateException the listener is closed
     public void enable() {
+        if (!socket.isOpen()) {
+            throw new IllegalStateException("listener is closed: " + socket);
+        }
         enabled = true;
         if (!backoff.isActive()) {
             watcher.start();

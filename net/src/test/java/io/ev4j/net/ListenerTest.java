@@ -134,6 +134,7 @@ class ListenerTest {
         listener.close();
         listener.close();
         assertFalse(listener.isOpen());
+        assertThrows(IllegalStateException.class, listener::enable);
     }
 
     @ParameterizedTest

@@ -32,6 +32,10 @@ import java.util.Arrays;
 public final class SocketOptions {
 
     /// The options this value can hold. Booleans read back as `0` or `1`; times are seconds.
+    ///
+    /// ```java
+    /// if (socket.option(SocketOptions.Option.SO_LINGER) == 0) { /* close() will reset */ }
+    /// ```
     public enum Option {
         /// Nagle's algorithm off (`1`) or on (`0`). TCP only.
         TCP_NODELAY(true),
