@@ -174,6 +174,27 @@ public final class Errno {
         return message != null ? message : "Unknown error " + errno;
     }
 
+    /// The errno whose description `message` starts with (`Connection refused`, or the JDK's
+    /// own `Connection reset`), for turning a JDK exception into a typed one; 0 if none.
+    public static int forMessage(String message) {
+        if (message == null) {
+            return 0;
+        }
+        if (message.startsWith("Connection reset")) {
+            return ECONNRESET;
+        }
+        int best = 0;
+        int bestLength = 0;
+        for (int e = 1; e < TABLE_SIZE; e++) {
+            String m = MESSAGES[e];
+            if (m != null && m.length() > bestLength && message.startsWith(m)) {
+                best = e;
+                bestLength = m.length();
+            }
+        }
+        return best;
+    }
+
     /// An exception for a failed call: `call` as in its man page, `target` what it was applied
     /// to (an fd, an address; may be null), `errno` positive.
     public static ErrnoException exception(String call, String target, int errno) {

@@ -31,6 +31,7 @@ public final class SockaddrAbi {
     }
 
     // <bits/socket.h>
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int MSG_NOSIGNAL = 0x4000;
@@ -46,6 +47,11 @@ public final class SockaddrAbi {
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
     public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
     // <netinet/in.h>
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_IPV6 = 41;
@@ -53,6 +59,10 @@ public final class SockaddrAbi {
     public static final int IPV6_V6ONLY = 26;
     // <netinet/tcp.h>
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_DEFER_ACCEPT = 9;
 
     private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -72,9 +82,22 @@ public final class SockaddrAbi {
             MemoryLayout.sequenceLayout(16, ValueLayout.JAVA_BYTE).withName("sin6_addr"),
             ValueLayout.JAVA_INT.withName("sin6_scope_id"));
 
+    /// `struct sockaddr_un` (`<sys/un.h>`): 110 bytes; `sun_path` at 2, 108 bytes long.
+    public static final StructLayout SOCKADDR_UN = MemoryLayout.structLayout(
+            ValueLayout.JAVA_SHORT.withName("sun_family"),
+            MemoryLayout.sequenceLayout(108, ValueLayout.JAVA_BYTE).withName("sun_path"));
+
+    /// `struct linger` (`<bits/socket.h>`): `l_onoff` at 0, `l_linger` (seconds) at 4.
+    public static final StructLayout LINGER = MemoryLayout.structLayout(
+            ValueLayout.JAVA_INT.withName("l_onoff"),
+            ValueLayout.JAVA_INT.withName("l_linger"));
+
     /// `sizeof(struct sockaddr_storage)`: room for any address.
     public static final int SOCKADDR_STORAGE_SIZE = 128;
 
+    private static final long UN_PATH = offset(SOCKADDR_UN, "sun_path");
+    /// Room in `sun_path`: 108 bytes.
+    public static final int UN_PATH_SIZE = (int) (SOCKADDR_UN.byteSize() - UN_PATH);
     private static final long IN_PORT = offset(SOCKADDR_IN, "sin_port");
     private static final long IN_ADDR = offset(SOCKADDR_IN, "sin_addr");
     private static final long IN6_PORT = offset(SOCKADDR_IN6, "sin6_port");
@@ -144,5 +167,56 @@ public final class SockaddrAbi {
 
     private static long offset(StructLayout layout, String field) {
         return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
+    /// Writes a `sockaddr_un` at offset 0 of `dst` and returns its length. `name` is the path's
+    /// bytes without a terminating NUL, or for a Linux abstract name its bytes after the
+    /// leading NUL. A path gets a terminating NUL (length `2 + n + 1`); an abstract name does
+    /// not (length `2 + 1 + n`), since its length alone delimits it.
+    ///
+    /// @throws IllegalArgumentException the name is empty, holds a NUL (a path), or does not fit
+    public static int encodeUnix(byte[] name, boolean abstractName, MemorySegment dst) {
+        int room = UN_PATH_SIZE - 1; // one NUL: before an abstract name, after a path
+        if (name.length == 0 || name.length > room) {
+            throw new IllegalArgumentException("unix socket name must be 1.." + room + " bytes, got "
+                    + name.length);
+        }
+        if (!abstractName) {
+            for (byte b : name) {
+                if (b == 0) {
+                    throw new IllegalArgumentException("unix socket path holds a NUL byte");
+                }
+            }
+        }
+        dst.asSlice(0, SOCKADDR_UN.byteSize()).fill((byte) 0);
+        dst.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(name, 0, dst, ValueLayout.JAVA_BYTE, UN_PATH + (abstractName ? 1 : 0), name.length);
+        return (int) UN_PATH + 1 + name.length;
+    }
+
+    /// The `sun_path` of the `sockaddr_un` at offset 0 of `src`, `length` bytes long as the
+    /// kernel reported it: an empty array for an unnamed socket; for an abstract name the
+    /// bytes *including* the leading NUL; for a path its bytes up to (not including) the first
+    /// NUL. Null if the family is not `AF_UNIX`.
+    public static byte[] decodeUnix(MemorySegment src, int length) {
+        if (length < 2 || (src.get(ValueLayout.JAVA_SHORT, 0) & 0xFFFF) != AF_UNIX) {
+            return null;
+        }
+        int n = Math.min(length, (int) SOCKADDR_UN.byteSize()) - (int) UN_PATH;
+        if (n > 0 && src.get(ValueLayout.JAVA_BYTE, UN_PATH) != 0) {
+            int end = 0;
+            while (end < n && src.get(ValueLayout.JAVA_BYTE, UN_PATH + end) != 0) {
+                end++;
+            }
+            n = end;
+        }
+        byte[] bytes = new byte[Math.max(n, 0)];
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, UN_PATH, bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    /// The address family of the address at offset 0 of `src`, or -1 if `length` is too short.
+    public static int familyOf(MemorySegment src, int length) {
+        return length < 2 ? -1 : src.get(ValueLayout.JAVA_SHORT, 0) & 0xFFFF;
     }
 }

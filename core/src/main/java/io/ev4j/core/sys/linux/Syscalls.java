@@ -107,7 +107,7 @@ public final class Syscalls {
         arena = Arena.ofAuto();
         errno = arena.allocate(CAPTURE);
         event = arena.allocate(EpollAbi.EPOLL_EVENT);
-        ints = arena.allocate(JAVA_INT, 2);
+        ints = arena.allocate(JAVA_INT, 2); // also a struct linger
         sockaddr = arena.allocate(SockaddrAbi.SOCKADDR_STORAGE_SIZE, 8);
         socklen = arena.allocate(JAVA_INT);
     }
@@ -232,7 +232,15 @@ public final class Syscalls {
 
     /// `bind(fd, address)`.
     public int bind(int fd, InetSocketAddress address) {
-        int length = SockaddrAbi.encode(address, sockaddr);
+        return bindEncoded(fd, SockaddrAbi.encode(address, sockaddr));
+    }
+
+    /// `bind(fd, sockaddr_un)`, `name` as for [SockaddrAbi#encodeUnix].
+    public int bindUnix(int fd, byte[] name, boolean abstractName) {
+        return bindEncoded(fd, SockaddrAbi.encodeUnix(name, abstractName, sockaddr));
+    }
+
+    private int bindEncoded(int fd, int length) {
         try {
             return check((int) BIND.invokeExact(errno, fd, sockaddr, length));
         } catch (Throwable t) {
@@ -266,7 +274,15 @@ public final class Syscalls {
 
     /// `connect(fd, address)`: `-EINPROGRESS` on a non-blocking socket is not a failure.
     public int connect(int fd, InetSocketAddress address) {
-        int length = SockaddrAbi.encode(address, sockaddr);
+        return connectEncoded(fd, SockaddrAbi.encode(address, sockaddr));
+    }
+
+    /// `connect(fd, sockaddr_un)`, `name` as for [SockaddrAbi#encodeUnix].
+    public int connectUnix(int fd, byte[] name, boolean abstractName) {
+        return connectEncoded(fd, SockaddrAbi.encodeUnix(name, abstractName, sockaddr));
+    }
+
+    private int connectEncoded(int fd, int length) {
         try {
             return check((int) CONNECT.invokeExact(errno, fd, sockaddr, length));
         } catch (Throwable t) {
@@ -303,6 +319,36 @@ public final class Syscalls {
         }
     }
 
+    /// `setsockopt(fd, SOL_SOCKET, SO_LINGER, &{onoff, seconds})`: `seconds < 0` turns lingering
+    /// off; `0` makes close abortive (the peer gets a reset).
+    public int setsockoptLinger(int fd, int seconds) {
+        ints.setAtIndex(JAVA_INT, 0, seconds >= 0 ? 1 : 0);
+        ints.setAtIndex(JAVA_INT, 1, Math.max(seconds, 0));
+        try {
+            return check((int) SETSOCKOPT.invokeExact(errno, fd, SockaddrAbi.SOL_SOCKET, SockaddrAbi.SO_LINGER,
+                    ints, (int) SockaddrAbi.LINGER.byteSize()));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /// `getsockopt(fd, SOL_SOCKET, SO_LINGER)`: the linger time in seconds, `-1` when lingering
+    /// is off, or `-errno - 1` (always below -1) when the call failed.
+    public int getsockoptLinger(int fd) {
+        socklen.set(JAVA_INT, 0, (int) SockaddrAbi.LINGER.byteSize());
+        int r;
+        try {
+            r = check((int) GETSOCKOPT.invokeExact(errno, fd, SockaddrAbi.SOL_SOCKET, SockaddrAbi.SO_LINGER,
+                    ints, socklen));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            return r - 1;
+        }
+        return ints.getAtIndex(JAVA_INT, 0) != 0 ? ints.getAtIndex(JAVA_INT, 1) : -1;
+    }
+
     /// `getsockname(fd)`: 0, and the address is then [#lastAddress()].
     public int getsockname(int fd) {
         return nameCall(GETSOCKNAME, fd);
@@ -330,6 +376,17 @@ public final class Syscalls {
     /// null if there is none or its family is neither `AF_INET` nor `AF_INET6`. Allocates.
     public InetSocketAddress lastAddress() {
         return SockaddrAbi.decode(sockaddr, sockaddrLength);
+    }
+
+    /// The family of [#lastAddress()]'s address (`AF_UNIX`, `AF_INET`, ...), or -1 if none.
+    public int lastFamily() {
+        return SockaddrAbi.familyOf(sockaddr, sockaddrLength);
+    }
+
+    /// The `sun_path` of the last `AF_UNIX` address returned, as [SockaddrAbi#decodeUnix]
+    /// gives it; null if the last address was of another family. Allocates.
+    public byte[] lastUnixName() {
+        return SockaddrAbi.decodeUnix(sockaddr, sockaddrLength);
     }
 
     /// `shutdown(fd, how)`, `how` one of [SockaddrAbi#SHUT_WR] etc.

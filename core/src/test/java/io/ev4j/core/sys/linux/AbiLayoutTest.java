@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /// Pins the struct layouts and constants to the values in the kernel and C library headers.
 @Timeout(10)
@@ -138,6 +139,67 @@ class AbiLayoutTest {
             s.set(ValueLayout.JAVA_SHORT, 0, (short) SockaddrAbi.AF_INET6);
             assertEquals(null, SockaddrAbi.decode(s, 16));
             assertEquals(null, SockaddrAbi.decode(s, 0));
+        }
+    }
+
+    @Test
+    void sockaddrUnAndLingerMatchSysUnHAndBitsSocketH() {
+        assertEquals(110, SockaddrAbi.SOCKADDR_UN.byteSize());
+        assertEquals(0, offset(SockaddrAbi.SOCKADDR_UN, "sun_family"));
+        assertEquals(2, offset(SockaddrAbi.SOCKADDR_UN, "sun_path"));
+        assertEquals(108, SockaddrAbi.UN_PATH_SIZE);
+        assertEquals(8, SockaddrAbi.LINGER.byteSize());
+        assertEquals(0, offset(SockaddrAbi.LINGER, "l_onoff"));
+        assertEquals(4, offset(SockaddrAbi.LINGER, "l_linger"));
+        assertEquals(1, SockaddrAbi.AF_UNIX);
+    }
+
+    @Test
+    void socketOptionNumbersMatchTheHeaders() {
+        assertEquals(7, SockaddrAbi.SO_SNDBUF);
+        assertEquals(8, SockaddrAbi.SO_RCVBUF);
+        assertEquals(9, SockaddrAbi.SO_KEEPALIVE);
+        assertEquals(13, SockaddrAbi.SO_LINGER);
+        assertEquals(15, SockaddrAbi.SO_REUSEPORT);
+        assertEquals(4, SockaddrAbi.TCP_KEEPIDLE);
+        assertEquals(5, SockaddrAbi.TCP_KEEPINTVL);
+        assertEquals(6, SockaddrAbi.TCP_KEEPCNT);
+        assertEquals(9, SockaddrAbi.TCP_DEFER_ACCEPT);
+        assertEquals(26, SockaddrAbi.IPV6_V6ONLY);
+        assertEquals(41, SockaddrAbi.IPPROTO_IPV6);
+    }
+
+    @Test
+    void unixPathsEndInANulAndAbstractNamesStartWithOne() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(SockaddrAbi.SOCKADDR_STORAGE_SIZE, 8);
+            s.fill((byte) 0x55);
+            byte[] path = "/tmp/a.sock".getBytes();
+            assertEquals(2 + path.length + 1, SockaddrAbi.encodeUnix(path, false, s));
+            assertEquals(SockaddrAbi.AF_UNIX, s.get(ValueLayout.JAVA_SHORT, 0));
+            assertEquals((byte) '/', s.get(ValueLayout.JAVA_BYTE, 2));
+            assertEquals(0, s.get(ValueLayout.JAVA_BYTE, 2 + path.length), "terminating NUL");
+            assertEquals(0, s.get(ValueLayout.JAVA_BYTE, 109), "rest of sun_path cleared");
+            assertEquals("/tmp/a.sock", new String(SockaddrAbi.decodeUnix(s, 2 + path.length + 1)));
+            assertEquals("/tmp/a.sock", new String(SockaddrAbi.decodeUnix(s, 110)), "up to the NUL");
+
+            byte[] name = "svc".getBytes();
+            assertEquals(2 + 1 + 3, SockaddrAbi.encodeUnix(name, true, s));
+            assertEquals(0, s.get(ValueLayout.JAVA_BYTE, 2), "leading NUL");
+            assertEquals((byte) 's', s.get(ValueLayout.JAVA_BYTE, 3));
+            byte[] back = SockaddrAbi.decodeUnix(s, 6);
+            assertEquals(4, back.length);
+            assertEquals(0, back[0]);
+            assertEquals("svc", new String(back, 1, 3));
+
+            assertEquals(0, SockaddrAbi.decodeUnix(s, 2).length, "unnamed");
+            assertEquals(null, SockaddrAbi.decodeUnix(s, 1));
+            assertEquals(107, SockaddrAbi.encodeUnix(new byte[107], true, s) - 3);
+            assertThrows(IllegalArgumentException.class, () -> SockaddrAbi.encodeUnix(new byte[108], false, s));
+            assertThrows(IllegalArgumentException.class, () -> SockaddrAbi.encodeUnix(new byte[0], false, s));
+            assertThrows(IllegalArgumentException.class, () -> SockaddrAbi.encodeUnix(new byte[]{'a', 0}, false, s));
+            s.set(ValueLayout.JAVA_SHORT, 0, (short) SockaddrAbi.AF_INET);
+            assertEquals(null, SockaddrAbi.decodeUnix(s, 16));
         }
     }
 }
