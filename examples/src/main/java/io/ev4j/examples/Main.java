@@ -3,6 +3,7 @@ package io.ev4j.examples;
 import io.ev4j.examples.child.ChildTest;
 import io.ev4j.examples.echo.BufferedEchoServer;
 import io.ev4j.examples.echo.EchoServer;
+import io.ev4j.examples.echo.TlsEchoServer;
 import io.ev4j.examples.fifo.EventReadFifo;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
@@ -39,6 +40,8 @@ public final class Main {
                 "echoes every byte back on port 34567; partial writes, backpressure; Ctrl-C stops it", EchoServer::run));
         EXAMPLES.put("buffered-echo-server", new Entry("[port]",
                 "the echo server on buffered connections (port 34567); watermarks for backpressure", BufferedEchoServer::run));
+        EXAMPLES.put("tls-echo-server", new Entry("[port] [keystore.p12 password]",
+                "the buffered echo server over TLS (port 34568), self-signed certificate unless given", TlsEchoServer::run));
         EXAMPLES.put("signal-test", new Entry("",
                 "prints a line on each SIGINT (Ctrl-C); the second one exits 0", SignalTest::run));
         EXAMPLES.put("time-test", new Entry("[ticks]",

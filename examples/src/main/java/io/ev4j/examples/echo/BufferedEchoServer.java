@@ -7,6 +7,7 @@ import io.ev4j.net.BufferedConnection;
 import io.ev4j.net.ConnectionEvents;
 import io.ev4j.net.ConnectionOption;
 import io.ev4j.net.buffer.SegmentPool;
+import io.ev4j.net.tls.TlsConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,6 +34,8 @@ public final class BufferedEchoServer implements AutoCloseable {
     public static final long OUTPUT_LOW_BYTES = 64 * 1024;
 
     private final Loop loop;
+    /// TLS for every connection, or null for plain TCP.
+    private final TlsConfig tls;
     private final Acceptor acceptor;
     private final SegmentPool pool = new SegmentPool();
     private final Set<BufferedConnection> connections = new HashSet<>();
@@ -42,14 +45,25 @@ public final class BufferedEchoServer implements AutoCloseable {
     private final BufferedConnection.DataCallback onWritten = this::written;
     private final BufferedConnection.EventCallback onEvent = this::event;
 
-    private BufferedEchoServer(Loop loop, InetSocketAddress address) throws IOException {
+    private BufferedEchoServer(Loop loop, InetSocketAddress address, TlsConfig tls, String name) throws IOException {
         this.loop = loop;
-        this.acceptor = new Acceptor(loop, address, "buffered-echo-server", this::serve);
+        this.tls = tls;
+        this.acceptor = new Acceptor(loop, address, name, this::serve);
     }
 
     /// Listens on `address` and starts accepting on `loop`.
     public static BufferedEchoServer start(Loop loop, InetSocketAddress address) throws IOException {
-        return new BufferedEchoServer(loop, address);
+        return new BufferedEchoServer(loop, address, null, "buffered-echo-server");
+    }
+
+    /// The same server speaking TLS set up by `tls` (a server config) on every connection.
+    public static BufferedEchoServer startTls(Loop loop, InetSocketAddress address, TlsConfig tls) throws IOException {
+        return new BufferedEchoServer(loop, address, tls, "tls-echo-server");
+    }
+
+    /// Runs `server` until Ctrl-C (or SIGTERM), then closes it and the loop.
+    static int serveUntilStopped(Loop loop, BufferedEchoServer server) throws Exception {
+        return Acceptor.serveUntilStopped(loop, server.acceptor, server);
     }
 
     /// The address it listens on, with the real port.
@@ -68,7 +82,9 @@ public final class BufferedEchoServer implements AutoCloseable {
     }
 
     private void serve(TcpSocket socket) {
-        BufferedConnection c = BufferedConnection.wrap(loop, pool, socket, ConnectionOption.CLOSE_ON_FREE);
+        BufferedConnection c = tls == null
+                ? BufferedConnection.wrap(loop, pool, socket, ConnectionOption.CLOSE_ON_FREE)
+                : BufferedConnection.wrap(loop, pool, socket, tls, ConnectionOption.CLOSE_ON_FREE);
         c.setCallbacks(onRead, onWritten, onEvent);
         c.setWriteLowWatermark(OUTPUT_LOW_BYTES);
         c.enableReading();
@@ -92,6 +108,9 @@ public final class BufferedEchoServer implements AutoCloseable {
     }
 
     private void event(BufferedConnection c, int events) {
+        if (events == ConnectionEvents.CONNECTED) {
+            return;                                // a TLS handshake completed: echoing goes on
+        }
         if (ConnectionEvents.has(events, ConnectionEvents.EOF) && !c.output().isEmpty()) {
             ending.add(c);
             c.setWriteLowWatermark(0);
