@@ -58,10 +58,6 @@ public final class Loop implements Executor, AutoCloseable {
     /// Under `-ea`, [#verify()] runs after every watcher start and stop while the loop holds at
     /// most this many active watchers, and after every iteration always.
     private static final int FREQUENT_CHECK_LIMIT = 256;
-    /// A change of the wall clock against the monotonic one larger than this is a jump.
-    private static final long MIN_WALL_JUMP_NS = 1_000_000_000L;
-    /// While periodics are active the loop blocks no longer than this, to notice jumps.
-    private static final long MAX_PERIODIC_BLOCK_NS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(Loop.class.getName());
 
     /// How far a run goes (libev `EVRUN_*`).
@@ -104,9 +100,8 @@ public final class Loop implements Executor, AutoCloseable {
     private final int maxTasksPerIteration;
     private final PendingQueue pending = new PendingQueue(PRIORITY_COUNT);
     private final TimerHeap<TimerWatcher> timers = new TimerHeap<>();
-    /// Periodic watchers by wall-clock deadline (ns since the epoch).
-    private final TimerHeap<PeriodicWatcher> periodics = new TimerHeap<>();
-    private final WallClock wallClock;
+    /// Periodic watchers by wall-clock deadline, the wall clock, and the kernel timer for them.
+    final LoopPeriodics periodics;
     private final SourceTable sources;
     @SuppressWarnings("unchecked")
     private final WatcherList<IdleWatcher>[] idles = new WatcherList[PRIORITY_COUNT];
@@ -131,10 +126,6 @@ public final class Loop implements Executor, AutoCloseable {
     private Thread owner;
     private boolean closed;
     private long nowNs;
-    /// Wall-clock time (ns since the epoch), and its difference from the monotonic clock at
-    /// that reading: a change of that difference is a jump of the wall clock.
-    private long wallNowNs;
-    private long wallSkewNs;
     private long suspendedAtNs = -1;
     private long iteration;
     private int depth;
@@ -155,7 +146,7 @@ public final class Loop implements Executor, AutoCloseable {
     private Loop(Builder b, Backend backend) {
         this.backend = backend;
         this.clock = b.clock;
-        this.wallClock = b.wallClock;
+        this.periodics = new LoopPeriodics(this, pending, b.wallClock);
         this.maxTasksPerIteration = b.maxTasksPerIteration;
         this.errorHandler = b.errorHandler;
         this.counters.slowThresholdNs = b.slowThresholdNs;
@@ -240,7 +231,7 @@ public final class Loop implements Executor, AutoCloseable {
         pollBackend(mayBlock ? blockTimeNs() : 0);
         updateNow();
         queueExpiredTimers();
-        queueExpiredPeriodics();
+        periodics.queueExpired();
         queueIdlesIfNothingPending();
         queueChecksFirst();
         invokePendingThroughInvoker();
@@ -256,18 +247,11 @@ public final class Loop implements Executor, AutoCloseable {
             return 0;
         }
         updateNow();
-        if (timers.isEmpty() && periodics.isEmpty()) {
-            return -1;
-        }
-        long waitNs = timers.isEmpty() ? Long.MAX_VALUE : Math.max(0, timers.firstDeadlineNs() - nowNs);
+        long waitNs = timers.isEmpty() ? -1 : Math.max(0, timers.firstDeadlineNs() - nowNs);
         if (!periodics.isEmpty()) {
-            // Whole milliseconds, the wall clock's resolution, so that a wait never ends just
-            // short of the deadline; and at most a second, so that clock jumps are seen soon.
-            long toPeriodicNs = Math.max(0, periodics.firstDeadlineNs() - wallNowNs);
-            toPeriodicNs = Math.ceilDiv(toPeriodicNs, 1_000_000L) * 1_000_000L;
-            waitNs = Math.min(waitNs, Math.min(toPeriodicNs, MAX_PERIODIC_BLOCK_NS));
+            waitNs = periodics.limitWaitNs(waitNs);
         }
-        return Math.max(waitNs, timeoutCollectIntervalNs);
+        return waitNs < 0 ? -1 : Math.max(waitNs, timeoutCollectIntervalNs);
     }
 
     private void pollBackend(long timeoutNs) {
@@ -328,36 +312,12 @@ public final class Loop implements Executor, AutoCloseable {
         }
     }
 
-    private void queueExpiredPeriodics() {
-        long firstRescheduled = periodics.nextSequence();
-        while (!periodics.isEmpty() && periodics.firstDeadlineNs() <= wallNowNs
-                && periodics.first().sequence < firstRescheduled) {
-            PeriodicWatcher p = periodics.first();
-            pending.queue(p, Events.PERIODIC);
-            if (!p.repeats()) {
-                periodics.remove(p);
-                watcherStopped();
-                continue;
-            }
-            try {
-                periodics.reschedule(p, p.nextAfter(wallNowNs));
-            } catch (RuntimeException e) {
-                periodics.remove(p);
-                watcherStopped();
-                handleError(p, e);
-            }
-        }
-    }
-
     void startPeriodic(PeriodicWatcher p) {
         checkUsable();
         if (p.isActive()) {
             return;
         }
-        if (periodics.isEmpty()) {
-            readWallClock(clock.nanoTime(), false);      // a fresh time, and no jump to react to
-        }
-        periodics.add(p, p.nextAfter(wallNowNs));
+        periodics.start(p, clock.nanoTime());
         watcherStarted();
     }
 
@@ -365,14 +325,13 @@ public final class Loop implements Executor, AutoCloseable {
         checkThread();
         pending.cancel(p);
         if (p.isActive()) {
-            periodics.remove(p);
-            watcherStopped();
+            periodics.stop(p);
         }
     }
 
     long periodicAtNs(PeriodicWatcher p, long whenStoppedNs) {
         checkThread();
-        return p.isActive() ? periodics.deadlineOf(p) : whenStoppedNs;
+        return periodics.atNs(p, whenStoppedNs);
     }
 
     private void queueIdlesIfNothingPending() {
@@ -558,7 +517,7 @@ public final class Loop implements Executor, AutoCloseable {
         return pending.cancel(watcher);
     }
 
-    private void handleError(Watcher w, Throwable t) {
+    void handleError(Watcher w, Throwable t) {
         if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
             throw (VirtualMachineError) t;
         }
@@ -697,13 +656,19 @@ public final class Loop implements Executor, AutoCloseable {
         watcherStopped();
     }
 
-    private void watcherStarted() {
+    void watcherStarted() {
         activeCount++;
         assert checkedAfterMutation();
     }
 
     void watcherStopped() {
         activeCount--;
+        assert checkedAfterMutation();
+    }
+
+    /// `n` watchers left their lists and heaps together.
+    void watchersStopped(int n) {
+        activeCount -= n;
         assert checkedAfterMutation();
     }
 
@@ -742,7 +707,7 @@ public final class Loop implements Executor, AutoCloseable {
         nowNs = monotonicNs - originNs;
         lastPollEndNs = nowNs;
         if (!periodics.isEmpty()) {
-            readWallClock(monotonicNs, true);
+            periodics.readWallClock(monotonicNs, true);
         }
     }
 
@@ -750,44 +715,9 @@ public final class Loop implements Executor, AutoCloseable {
     /// watchers are active, or read now otherwise.
     public long wallNowNs() {
         if (periodics.isEmpty()) {
-            readWallClock(clock.nanoTime(), false);
+            periodics.readWallClock(clock.nanoTime(), false);
         }
-        return wallNowNs;
-    }
-
-    private void readWallClock(long monotonicNs, boolean reactToJumps) {
-        wallNowNs = wallClock.epochNanos();
-        long skewNs = wallNowNs - monotonicNs;
-        boolean jumped = Math.abs(skewNs - wallSkewNs) > MIN_WALL_JUMP_NS;
-        wallSkewNs = skewNs;
-        if (jumped && reactToJumps) {
-            reschedulePeriodics();
-        }
-    }
-
-    /// The wall clock was set: every periodic computes its next time again from the new time.
-    /// Rare, so it may allocate.
-    private void reschedulePeriodics() {
-        java.util.List<PeriodicWatcher> all = new java.util.ArrayList<>(periodics.size());
-        while (!periodics.isEmpty()) {
-            PeriodicWatcher p = periodics.first();
-            all.add(p);
-            periodics.remove(p);
-        }
-        java.util.List<RuntimeException> failures = new java.util.ArrayList<>();
-        java.util.List<PeriodicWatcher> failed = new java.util.ArrayList<>();
-        for (PeriodicWatcher p : all) {
-            try {
-                periodics.add(p, p.nextAfter(wallNowNs));
-            } catch (RuntimeException e) {
-                failed.add(p);
-                failures.add(e);
-            }
-        }
-        for (int i = 0; i < failed.size(); i++) {      // counted out only once the heap is whole again
-            watcherStopped();
-            handleError(failed.get(i), failures.get(i));
-        }
+        return periodics.wallNowNs();
     }
 
     /// Marks the start of a time in which the loop does not run (the process is stopped, say),
@@ -851,6 +781,10 @@ public final class Loop implements Executor, AutoCloseable {
     /// For an [EmbedWatcher]: hands this loop's pending io interest changes to its backend now,
     /// so that the outer loop's poll sees them.
     void applyIoChanges() {
+        if (!periodics.isEmpty()) {
+            updateNow();
+            periodics.limitWaitNs(-1);      // arms the kernel timer for the first periodic
+        }
         sources.applyChanges(backend);
     }
 
@@ -1081,6 +1015,7 @@ public final class Loop implements Executor, AutoCloseable {
         while (embeds.size() > 0) {
             embeds.get(embeds.size() - 1).stop();          // lets the inner loop go
         }
+        periodics.close();                  // forgets the periodics, closes the timerfd
         closed = true;
         stopEverything();
         tasks.clear();
@@ -1091,9 +1026,6 @@ public final class Loop implements Executor, AutoCloseable {
         pending.clear();
         while (!timers.isEmpty()) {
             timers.remove(timers.first());
-        }
-        while (!periodics.isEmpty()) {
-            periodics.remove(periodics.first());
         }
         sources.stopAll();
         for (WatcherList<? extends Watcher> list : new WatcherList<?>[] {prepares, checks, asyncs}) {
