@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /// Stat watchers on every available backend, with real files in a temp dir. Where the loop
 /// has kernel notice (epoll), the polling interval is an hour, so only inotify can have seen
@@ -248,5 +251,50 @@ class StatWatcherTest {
         assertThrows(IllegalStateException.class, w::start);
         w.stop();
         loop = null;                                 // closed already; OpenFdCheck: the inotify fd too
+    }
+
+    /// The kernel queues at most `max_queued_events` events per inotify fd, then one
+    /// `IN_Q_OVERFLOW` (wd -1) and drops the rest. Fills a real queue with events about other
+    /// files in the watched directory (alternating two names, so the kernel cannot merge them)
+    /// while the loop does not read, then changes the watched file: its events are dropped,
+    /// and only the overflow, parsed like any event, can tell the watcher to look again.
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aQueueOverflowMakesEveryWatcherLookAgainSoNoChangeIsLost(BackendKind kind) throws Exception {
+        open(kind);
+        assumeTrue(loop.stats.kernelNoticeAvailable(), "polling has no kernel queue to overflow");
+        int maxQueued = maxQueuedEvents();
+        Path file = Files.writeString(dir.resolve("watched"), "a");
+        Path quiet = Files.writeString(dir.resolve("quiet"), "b");
+        StatWatcher changed = watch(file);
+        StatWatcher unchanged = watch(quiet);
+        assertTrue(changed.isKernelNotified() && unchanged.isKernelNotified());
+        Path[] noise = {Files.writeString(dir.resolve("noise-1"), ""), Files.writeString(dir.resolve("noise-2"), "")};
+        loop.runNoWait();                            // reads the events of the set-up
+        assertEquals(0, calls.size());
+        FileTime t = FileTime.from(Instant.now());
+        for (int i = 0; i <= maxQueued; i++) {
+            Files.setLastModifiedTime(noise[i & 1], t);
+        }
+        Files.writeString(file, "bc", StandardOpenOption.APPEND);
+        PathStat[] seen = awaitCalls(1);
+        assertEquals(1, loop.stats.overflows(), "the overflow record was read");
+        assertEquals(1, seen[0].sizeBytes());
+        assertEquals(3, seen[1].sizeBytes());
+        assertEquals(3, changed.attributes().sizeBytes());
+        loop.runNoWait();
+        assertEquals(1, calls.size(), "the unchanged path was read again without a callback");
+        Files.writeString(file, "d", StandardOpenOption.APPEND);
+        assertEquals(4, awaitCalls(2)[1].sizeBytes(), "watched again after the overflow");
+        changed.stop();
+        unchanged.stop();
+    }
+
+    /// The kernel's per-fd queue limit. Read in one piece: a sysctl file read in small steps
+    /// (as `Files.readString` does with a file whose size shows as 0) ends after one byte.
+    private static int maxQueuedEvents() throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/sys/fs/inotify/max_queued_events"))) {
+            return Integer.parseInt(r.readLine().trim());
+        }
     }
 }
