@@ -1,7 +1,9 @@
 package io.ev4j.core;
 
 import io.ev4j.core.sys.linux.Syscalls;
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,30 +30,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(20)
 @ExtendWith(OpenFdCheck.class)
 class EmbedWatcherTest {
-    private final List<Loop> loops = new ArrayList<>();
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
     private final Syscalls sys = new Syscalls();
     private final int[] pipe = {-1, -1};
 
     static Stream<BackendKind> outerBackends() {
         assumeTrue(BackendKind.EPOLL.isAvailable(), "needs an embeddable backend");
-        return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable).filter(k -> k != BackendKind.NIO);
+        return LoopFixture.fdBackends();
     }
 
     private Loop open(BackendKind kind) {
-        Loop loop = Loop.builder().backend(kind).build();
-        loops.add(loop);
-        return loop;
+        return loops.open(kind);
     }
 
+    /// Runs before [LoopFixture] checks and closes the loops.
     @AfterEach
-    void loopsEndEmptyAndClose() {
-        for (Loop loop : loops) {
-            assertEquals(0, loop.activeCount(), "watchers left active on " + loop);
-            assertTrue(loop.verify());
-        }
-        for (int i = loops.size() - 1; i >= 0; i--) {
-            loops.get(i).close();
-        }
+    void closeThePipe() {
         for (int fd : pipe) {
             if (fd >= 0) {
                 sys.close(fd);

@@ -1,10 +1,11 @@
 package io.ev4j.core;
 
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,24 +30,11 @@ class PeriodicWatcherTest {
     private final FakeBackend backend = new FakeBackend(clock);
     /// Wall time = monotonic time + this; starts at 1,000 s after the epoch.
     private long wallOffsetNs = 1_000 * S;
-    private final List<Loop> loops = new ArrayList<>();
-    private final Loop loop = track(Loop.builder().backend(backend).clock(clock)
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
+    private final Loop loop = loops.track(Loop.builder().backend(backend).clock(clock)
             .wallClock(() -> clock.nanoTime() + wallOffsetNs).build());
     private final List<Long> firedAtS = new ArrayList<>();
-
-    private Loop track(Loop l) {
-        loops.add(l);
-        return l;
-    }
-
-    @AfterEach
-    void loopsEndEmpty() {
-        for (Loop l : loops) {
-            assertEquals(0, l.activeCount(), "watchers left active");
-            assertTrue(l.verify());
-            l.close();
-        }
-    }
 
     private long wallS() {
         return Math.floorDiv(clock.nanoTime() + wallOffsetNs, S);
@@ -153,9 +141,9 @@ class PeriodicWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.ev4j.core.BackendContractTest#backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void onTheRealClockItFiresOnceAndNotEarly(BackendKind kind) {
-        Loop real = track(Loop.builder().backend(kind).build());
+        Loop real = loops.open(kind);
         long targetNs = real.wallNowNs() + Duration.ofMillis(100).toNanos();
         long[] firedWallNs = {0};
         int[] count = {0};
@@ -172,9 +160,9 @@ class PeriodicWatcherTest {
     /// starts, watches it without counting it, and blocks in one poll until the kernel wakes
     /// it at the wall-clock time: no one-second cap. Elsewhere the waits are capped.
     @ParameterizedTest
-    @MethodSource("io.ev4j.core.BackendContractTest#backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aNativeLoopOnTheSystemClockWaitsOnAKernelTimerMadeOnFirstNeed(BackendKind kind) {
-        Loop real = track(Loop.builder().backend(kind).build());
+        Loop real = loops.open(kind);
         boolean kernelTimer = kind != BackendKind.NIO;
         assertEquals(-1, real.periodics.timerFd(), "no timerfd before a periodic needs one");
         long targetNs = real.wallNowNs() + Duration.ofMillis(1_200).toNanos();
@@ -206,7 +194,7 @@ class PeriodicWatcherTest {
     @Test
     void aNativeLoopWithAnInjectedWallClockMakesNoTimerfd() {
         BackendKind kind = BackendKind.EPOLL.isAvailable() ? BackendKind.EPOLL : BackendKind.NIO;
-        Loop injected = track(Loop.builder().backend(kind).wallClock(() -> System.currentTimeMillis() * 1_000_000L).build());
+        Loop injected = loops.track(Loop.builder().backend(kind).wallClock(() -> System.currentTimeMillis() * 1_000_000L).build());
         PeriodicWatcher p = new PeriodicWatcher(injected, (w, e) -> { });
         p.startEvery(Duration.ofHours(1), Duration.ZERO);
         assertEquals(-1, injected.periodics.timerFd(), "the kernel cannot know an injected clock");
@@ -215,9 +203,9 @@ class PeriodicWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.ev4j.core.BackendContractTest#backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void onTheRealClockAnIntervalFiresInEachSlotAndNeverEarly(BackendKind kind) {
-        Loop real = track(Loop.builder().backend(kind).build());
+        Loop real = loops.open(kind);
         long intervalNs = Duration.ofMillis(40).toNanos();
         List<Long> firedWallNs = new ArrayList<>();
         PeriodicWatcher p = new PeriodicWatcher(real, (w, e) -> {

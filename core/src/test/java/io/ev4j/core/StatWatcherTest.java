@@ -1,9 +1,10 @@
 package io.ev4j.core;
 
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,27 +36,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(30)
 @ExtendWith(OpenFdCheck.class)
 class StatWatcherTest {
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
     private Loop loop;
     private final List<PathStat[]> calls = new ArrayList<>();
     @TempDir
     Path dir;
 
-    static Object[] backends() {
-        return BackendContractTest.backends().toArray();
-    }
-
     private Loop open(BackendKind kind) {
-        loop = Loop.builder().backend(kind).build();
+        loop = loops.open(kind);
         return loop;
-    }
-
-    @AfterEach
-    void loopEndsEmpty() {
-        if (loop != null) {
-            assertEquals(0, loop.activeCount(), "watchers left active");
-            assertTrue(loop.verify());
-            loop.close();
-        }
     }
 
     private Duration interval() {
@@ -84,7 +74,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aFileCreatedLaterIsReportedWithItsSize(BackendKind kind) throws Exception {
         open(kind);
         Path file = dir.resolve("later.txt");
@@ -103,7 +93,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aSizeChangeAndAChmodAreEachReportedOnce(BackendKind kind) throws Exception {
         open(kind);
         Path file = Files.writeString(dir.resolve("grow.txt"), "a");
@@ -127,7 +117,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void deletionAndCreationAgainAreBothSeen(BackendKind kind) throws Exception {
         open(kind);
         Path file = Files.writeString(dir.resolve("gone.txt"), "x");
@@ -144,7 +134,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aReplacementByRenameIsANewInodeAndIsWatchedInTurn(BackendKind kind) throws Exception {
         open(kind);
         Path file = Files.writeString(dir.resolve("config"), "one");
@@ -162,7 +152,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aDirectoryChangesWhenItsEntriesDo(BackendKind kind) throws Exception {
         open(kind);
         Path sub = Files.createDirectory(dir.resolve("sub"));
@@ -177,7 +167,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aPathWhoseParentIsMissingIsFoundByPolling(BackendKind kind) throws Exception {
         open(kind);
         Path file = dir.resolve("not-yet").resolve("file");
@@ -193,7 +183,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void stopReleasesAndRestartReadsAfreshWithoutACallback(BackendKind kind) throws Exception {
         open(kind);
         Path file = Files.writeString(dir.resolve("f"), "1");
@@ -220,7 +210,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void badInputGetsTypedExceptions(BackendKind kind) {
         open(kind);
         StatWatcher w = new StatWatcher(loop, (x, e) -> { });
@@ -242,7 +232,7 @@ class StatWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void closingTheLoopStopsItAndStartingOnAClosedLoopFails(BackendKind kind) throws Exception {
         open(kind);
         StatWatcher w = watch(dir);
@@ -259,7 +249,7 @@ class StatWatcherTest {
     /// while the loop does not read, then changes the watched file: its events are dropped,
     /// and only the overflow, parsed like any event, can tell the watcher to look again.
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aQueueOverflowMakesEveryWatcherLookAgainSoNoChangeIsLost(BackendKind kind) throws Exception {
         open(kind);
         assumeTrue(loop.stats.kernelNoticeAvailable(), "polling has no kernel queue to overflow");
