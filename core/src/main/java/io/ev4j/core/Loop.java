@@ -564,20 +564,19 @@ public final class Loop implements Executor, AutoCloseable {
     /// For an [EmbedWatcher]: hands this loop's pending io interest changes to its backend now,
     /// so that the outer loop's poll sees them.
     void applyIoChanges() {
-        if (!periodics.isEmpty()) {
-            updateNow();
-            periodics.limitWaitNs(-1);      // arms the kernel timer for the first periodic
-        }
         sources.applyChanges(backend);
     }
 
-    /// For an [EmbedWatcher]: ns from now to this loop's first timer (at least 0), or -1.
+    /// For an [EmbedWatcher]: how long the outer loop may wait for this one's timers and
+    /// periodics (ns, at least 0), or -1 without limit. As before this loop's own poll, the
+    /// periodics' kernel timer is armed here, or their wait capped.
     long nextTimerDelayNs() {
-        if (timers.size() == 0) {
+        if (timers.size() == 0 && periodics.isEmpty()) {
             return -1;
         }
         updateNow();
-        return timers.delayNs(nowNs);
+        long delayNs = timers.delayNs(nowNs);
+        return periodics.isEmpty() ? delayNs : periodics.limitWaitNs(delayNs);
     }
 
     /// For an [EmbedWatcher]: something would run at once in this loop's next pass.

@@ -16,8 +16,8 @@ import java.util.List;
 /// - **Kernel timer.** While a periodic is active, an internal io watcher (which does not keep
 ///   the loop running) watches a timerfd armed, with cancel-on-set, at the first periodic's
 ///   deadline rounded up to the wall clock's millisecond. The kernel wakes the loop at that
-///   wall-clock time, however long the wait and whether or not the clock is slewed, so the
-///   poll needs no timeout for periodics. When someone sets the system time, the fd becomes
+///   wall-clock time however long the wait, so the poll needs no timeout for periodics (and
+///   the periodics of an embedded loop wake the outer loop through the inner one's fd). When someone sets the system time, the fd becomes
 ///   readable at once and its read fails with `ECANCELED`: the loop reads the clocks again
 ///   (which reschedules the periodics if the clock jumped) and arms the timer again.
 /// - **Capped wait** (the `nio` backend, an injected wall clock, or no timerfd to be had):

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -97,6 +98,34 @@ class EmbedWatcherTest {
         embed.start();
         outer.run();                                          // only the embed keeps it going
         assertTrue(firedAfterNs[0] >= Duration.ofMillis(40).toNanos(), "fired after " + firedAfterNs[0] + " ns");
+    }
+
+    /// The inner loop does not block itself, so the outer one must wake for its periodics: on
+    /// the kernel timer the inner loop arms for them, or at the inner loop's capped waits.
+    @ParameterizedTest
+    @MethodSource("outerBackends")
+    void innerPeriodicsWakeTheOuterLoopAndNeverFireEarly(BackendKind outerKind) {
+        Loop outer = open(outerKind);
+        WallClock injected = () -> System.currentTimeMillis() * 1_000_000L;
+        for (Loop inner : List.of(open(BackendKind.EPOLL), loops.track(Loop.builder().backend(BackendKind.EPOLL)
+                .wallClock(injected).build()))) {
+            EmbedWatcher embed = new EmbedWatcher(outer, inner, null);
+            TimerWatcher guard = new TimerWatcher(outer, (w, e) -> outer.breakLoop(Loop.Break.ALL));
+            long targetNs = inner.wallNowNs() + Duration.ofMillis(60).toNanos();
+            long[] firedWallNs = {-1};
+            new PeriodicWatcher(inner, (w, e) -> {
+                firedWallNs[0] = System.currentTimeMillis() * 1_000_000L;
+                embed.stop();
+                guard.stop();
+            }).startAt(Instant.ofEpochSecond(0, targetNs));
+            embed.start();
+            guard.start(Duration.ofSeconds(5), Duration.ZERO);
+            outer.run();
+            guard.stop();
+            embed.stop();
+            assertTrue(firedWallNs[0] >= 0, "the inner periodic never ran");
+            assertTrue(firedWallNs[0] >= targetNs, "fired " + (targetNs - firedWallNs[0]) + " ns early");
+        }
     }
 
     @Test
