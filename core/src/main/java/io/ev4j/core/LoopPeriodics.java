@@ -73,12 +73,19 @@ final class LoopPeriodics {
 
     // ---------------------------------------------------------------- watchers
 
+    /// Adds `p` at its next time after now.
+    ///
+    /// @throws RuntimeException what `p`'s rescheduler threw; nothing has changed then
     void start(PeriodicWatcher p, long monotonicNs) {
-        if (heap.isEmpty()) {
+        boolean first = heap.isEmpty();
+        if (first) {
             readWallClock(monotonicNs, false);      // a fresh time, and no jump to react to
+        }
+        long atNs = p.nextAfter(wallNowNs);
+        if (first) {
             watchClockSets();
         }
-        heap.add(p, p.nextAfter(wallNowNs));
+        heap.add(p, atNs);
     }
 
     void stop(PeriodicWatcher p) {
@@ -197,7 +204,7 @@ final class LoopPeriodics {
 
     /// The first periodic has come: watch the timerfd (made on first need), if this loop may.
     private void watchClockSets() {
-        if (!kernelTimerAllowed()) {
+        if (!kernelTimerAllowed() || kernelTimerWatched()) {
             return;
         }
         if (fd < 0) {

@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,6 +190,27 @@ class PeriodicWatcherTest {
         assertFalse(real.periodics.kernelTimerWatched());
         real.close();
         assertEquals(-1, real.periodics.timerFd(), "closed with the loop");
+    }
+
+    /// A rescheduler that throws at start leaves nothing behind: not the kernel timer's
+    /// watcher, nor a count that would let the loop end with a periodic still active.
+    @ParameterizedTest
+    @MethodSource(LoopFixture.BACKENDS)
+    void aReschedulerThatThrowsAtStartChangesNothing(BackendKind kind) {
+        Loop real = loops.open(kind);
+        PeriodicWatcher bad = new PeriodicWatcher(real, (w, e) -> { });
+        IllegalStateException thrown = new IllegalStateException("no next time");
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> bad.start((w, nowNs) -> {
+            throw thrown;
+        })));
+        assertFalse(bad.isActive());
+        assertFalse(real.periodics.kernelTimerWatched());
+        assertEquals(0, real.activeCount());
+        PeriodicWatcher good = new PeriodicWatcher(real, (w, e) -> { });
+        good.startEvery(Duration.ofHours(1), Duration.ZERO);
+        assertEquals(1, real.activeCount(), "the good periodic keeps the loop running");
+        assertTrue(real.verify());
+        good.stop();
     }
 
     @Test
