@@ -17,8 +17,10 @@ import java.util.Objects;
 ///   anything pending, idle or queued. With a null callback the watcher sweeps: it runs the
 ///   inner loop once without blocking ([#sweep()]). A callback of the user's must sweep (or stop
 ///   the watcher) itself: otherwise the inner loop stays ready and the outer one never blocks.
-/// - The inner loop's timers are honoured: before the outer loop blocks, the watcher applies the
-///   inner loop's io changes and arms an outer timer for the inner loop's first deadline.
+/// - The inner loop's timers and periodics are honoured: before the outer loop blocks, the
+///   watcher applies the inner loop's io changes and arms an outer timer for the inner loop's
+///   first deadline (for periodics on a native inner loop, the inner loop's own kernel timer
+///   is armed instead and wakes the outer loop through the inner loop's fd).
 /// - While embedded, the inner loop cannot be closed ([Loop#close()] says to stop this first),
 ///   nor embedded a second time.
 ///

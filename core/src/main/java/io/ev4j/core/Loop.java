@@ -2,15 +2,11 @@ package io.ev4j.core;
 
 import io.ev4j.core.backend.Backend;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /// An event loop: watches file descriptors, timers and other event sources, and runs their
 /// watchers' callbacks on one thread (libev's `ev_loop`).
@@ -58,10 +54,6 @@ public final class Loop implements Executor, AutoCloseable {
     /// Under `-ea`, [#verify()] runs after every watcher start and stop while the loop holds at
     /// most this many active watchers, and after every iteration always.
     private static final int FREQUENT_CHECK_LIMIT = 256;
-    /// A change of the wall clock against the monotonic one larger than this is a jump.
-    private static final long MIN_WALL_JUMP_NS = 1_000_000_000L;
-    /// While periodics are active the loop blocks no longer than this, to notice jumps.
-    private static final long MAX_PERIODIC_BLOCK_NS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(Loop.class.getName());
 
     /// How far a run goes (libev `EVRUN_*`).
@@ -101,70 +93,51 @@ public final class Loop implements Executor, AutoCloseable {
     private final Backend backend;
     private final NanoClock clock;
     private final long originNs;
-    private final int maxTasksPerIteration;
     private final PendingQueue pending = new PendingQueue(PRIORITY_COUNT);
-    private final TimerHeap<TimerWatcher> timers = new TimerHeap<>();
-    /// Periodic watchers by wall-clock deadline (ns since the epoch).
-    private final TimerHeap<PeriodicWatcher> periodics = new TimerHeap<>();
-    private final WallClock wallClock;
+    private final LoopTimers timers = new LoopTimers(this, pending);
+    /// Periodic watchers by wall-clock deadline, the wall clock, and the kernel timer for them.
+    final LoopPeriodics periodics;
     private final SourceTable sources;
-    @SuppressWarnings("unchecked")
-    private final WatcherList<IdleWatcher>[] idles = new WatcherList[PRIORITY_COUNT];
-    private final WatcherList<PrepareWatcher> prepares = new WatcherList<>();
-    private final WatcherList<CheckWatcher> checks = new WatcherList<>();
-    private final WatcherList<CleanupWatcher> cleanups = new WatcherList<>();
-    private final WatcherList<AsyncWatcher> asyncs = new WatcherList<>();
     /// Signal watchers by signal, and the flags the process-wide signal handler sets.
     final LoopSignals signals = new LoopSignals(this, pending);
-    private final WatcherList<ChildWatcher> children = new WatcherList<>();
     /// Stat watchers, and the inotify fd that serves them.
     final StatRegistry stats = new StatRegistry(this);
-    private final WatcherList<EmbedWatcher> embeds = new WatcherList<>();
+    /// Idle, prepare, check, cleanup, async, child and embed watchers, and the two above.
+    private final ListedWatchers listed = new ListedWatchers(pending, signals, stats);
     /// The embed watcher (on another loop) that runs this loop, while one is active.
     EmbedWatcher embeddedIn;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /// Set by any thread that needs the loop to look at its tasks and async watchers; at most
-    /// one backend wake-up per setting.
-    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
-    private final MetricCounters counters = new MetricCounters();
+    /// Tasks from [#execute], and the wake-up flag other threads set.
+    private final LoopInbox inbox;
+    private final LoopPoller poller;
+    private final MetricCounters counters;
 
     private Thread owner;
     private boolean closed;
     private long nowNs;
-    /// Wall-clock time (ns since the epoch), and its difference from the monotonic clock at
-    /// that reading: a change of that difference is a jump of the wall clock.
-    private long wallNowNs;
-    private long wallSkewNs;
-    private long suspendedAtNs = -1;
     private long iteration;
     private int depth;
     private Break breakState = Break.CANCEL;
     /// Watchers that keep run() going, plus ref() minus unref().
     private int activeCount;
     private int refBalance;
-    private int idleCount;
-    private long lastPollEndNs;
-    private long ioCollectIntervalNs;
     private long timeoutCollectIntervalNs;
     private ErrorHandler errorHandler;
     private PendingInvoker pendingInvoker;
-    private Runnable releaseHook;
-    private Runnable acquireHook;
     private Object userData;
 
     private Loop(Builder b, Backend backend) {
         this.backend = backend;
         this.clock = b.clock;
-        this.wallClock = b.wallClock;
-        this.maxTasksPerIteration = b.maxTasksPerIteration;
+        this.periodics = new LoopPeriodics(this, pending, b.wallClock);
+        this.inbox = new LoopInbox(backend, b.maxTasksPerIteration);
         this.errorHandler = b.errorHandler;
-        this.counters.slowThresholdNs = b.slowThresholdNs;
-        this.counters.listener = b.slowListener;
+        this.counters = new MetricCounters(this, clock);
+        if (b.slowReport) {
+            counters.report(b.slowThresholdNs, b.slowListener);
+        }
         this.originNs = clock.nanoTime();
         this.sources = new SourceTable(backend.watchesFds(), pending);
-        for (int p = 0; p < PRIORITY_COUNT; p++) {
-            idles[p] = new WatcherList<>();
-        }
+        this.poller = new LoopPoller(backend, sources, counters, clock, originNs);
         this.owner = Thread.currentThread();
     }
 
@@ -224,13 +197,12 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     private boolean hasWork() {
-        return activeCount > 0 || !tasks.isEmpty();
+        return activeCount > 0 || inbox.hasTasks();
     }
 
     /// One pass, in the order listed in the class comment.
     private void iterate(boolean mayBlock) {
-        if (prepares.size() > 0) {
-            queueAll(prepares, Events.PREPARE);
+        if (listed.queuePrepares()) {
             invokePendingThroughInvoker();
         }
         if (breakState != Break.CANCEL || closed) {
@@ -239,113 +211,36 @@ public final class Loop implements Executor, AutoCloseable {
         sources.applyChanges(backend);
         pollBackend(mayBlock ? blockTimeNs() : 0);
         updateNow();
-        queueExpiredTimers();
-        queueExpiredPeriodics();
-        queueIdlesIfNothingPending();
-        queueChecksFirst();
+        timers.queueExpired(nowNs);
+        periodics.queueExpired();
+        listed.queueIdlesIfNothingPending();
+        listed.queueChecksFirst();
         invokePendingThroughInvoker();
-        runTasks();
+        inbox.runTasks(counters);
         assert verify();
     }
 
     /// How long the poll may block: not at all when there is work already, else until the
     /// next timer (but at least the timeout collect interval), or without limit.
     private long blockTimeNs() {
-        if (pending.size() > 0 || idleCount > 0 || activeCount <= 0 || breakState != Break.CANCEL
-                || !tasks.isEmpty() || wakeupRequested.get()) {
+        if (pending.size() > 0 || listed.idleCount() > 0 || activeCount <= 0 || breakState != Break.CANCEL
+                || inbox.hasTasks() || inbox.wakeupRequested()) {
             return 0;
         }
         updateNow();
-        if (timers.isEmpty() && periodics.isEmpty()) {
-            return -1;
-        }
-        long waitNs = timers.isEmpty() ? Long.MAX_VALUE : Math.max(0, timers.firstDeadlineNs() - nowNs);
+        long waitNs = timers.delayNs(nowNs);
         if (!periodics.isEmpty()) {
-            // Whole milliseconds, the wall clock's resolution, so that a wait never ends just
-            // short of the deadline; and at most a second, so that clock jumps are seen soon.
-            long toPeriodicNs = Math.max(0, periodics.firstDeadlineNs() - wallNowNs);
-            toPeriodicNs = Math.ceilDiv(toPeriodicNs, 1_000_000L) * 1_000_000L;
-            waitNs = Math.min(waitNs, Math.min(toPeriodicNs, MAX_PERIODIC_BLOCK_NS));
+            waitNs = periodics.limitWaitNs(waitNs);
         }
-        return Math.max(waitNs, timeoutCollectIntervalNs);
+        return waitNs < 0 ? -1 : Math.max(waitNs, timeoutCollectIntervalNs);
     }
 
     private void pollBackend(long timeoutNs) {
-        if (ioCollectIntervalNs > 0 && timeoutNs != 0) {
-            timeoutNs = sleepToCollectIo(timeoutNs);
-        }
         iteration++;
-        if (releaseHook != null) {
-            releaseHook.run();
-        }
-        long pollStartNs = timeoutNs != 0 ? clock.nanoTime() : 0;
-        try {
-            counters.eventsReceived += backend.poll(timeoutNs, sources);
-        } catch (IOException e) {
-            throw new UncheckedIOException(backend.name() + " poll failed", e);
-        } finally {
-            if (timeoutNs != 0) {
-                counters.blockedNs += clock.nanoTime() - pollStartNs;
-            }
-            if (acquireHook != null) {
-                acquireHook.run();
-            }
-        }
-        if (wakeupRequested.get() && wakeupRequested.getAndSet(false)) {
-            queueSentAsyncs();
+        poller.poll(timeoutNs);
+        if (inbox.takeWakeup()) {
+            listed.queueSentAsyncs();
             signals.queueRaised();
-        }
-    }
-
-    /// Sleeps up to the io collect interval (less the time since the last poll) so that one
-    /// poll gathers more events; returns what is left of the timeout.
-    private long sleepToCollectIo(long timeoutNs) {
-        long sleepNs = ioCollectIntervalNs - (clock.nanoTime() - originNs - lastPollEndNs);
-        if (timeoutNs > 0) {
-            sleepNs = Math.min(sleepNs, timeoutNs);
-        }
-        if (sleepNs <= 0) {
-            return timeoutNs;
-        }
-        LockSupport.parkNanos(sleepNs);
-        return timeoutNs < 0 ? -1 : Math.max(0, timeoutNs - sleepNs);
-    }
-
-    private void queueExpiredTimers() {
-        // Timers rescheduled in this pass carry a sequence number from here on; they wait for
-        // the next iteration even when their new deadline is already due.
-        long firstRescheduled = timers.nextSequence();
-        while (!timers.isEmpty() && timers.firstDeadlineNs() <= nowNs
-                && timers.first().sequence < firstRescheduled) {
-            TimerWatcher t = timers.first();
-            if (t.repeatNs() > 0) {
-                timers.reschedule(t, Math.max(timers.firstDeadlineNs() + t.repeatNs(), nowNs));
-            } else {
-                timers.remove(t);
-                watcherStopped();
-            }
-            pending.queue(t, Events.TIMER);
-        }
-    }
-
-    private void queueExpiredPeriodics() {
-        long firstRescheduled = periodics.nextSequence();
-        while (!periodics.isEmpty() && periodics.firstDeadlineNs() <= wallNowNs
-                && periodics.first().sequence < firstRescheduled) {
-            PeriodicWatcher p = periodics.first();
-            pending.queue(p, Events.PERIODIC);
-            if (!p.repeats()) {
-                periodics.remove(p);
-                watcherStopped();
-                continue;
-            }
-            try {
-                periodics.reschedule(p, p.nextAfter(wallNowNs));
-            } catch (RuntimeException e) {
-                periodics.remove(p);
-                watcherStopped();
-                handleError(p, e);
-            }
         }
     }
 
@@ -354,10 +249,7 @@ public final class Loop implements Executor, AutoCloseable {
         if (p.isActive()) {
             return;
         }
-        if (periodics.isEmpty()) {
-            readWallClock(clock.nanoTime(), false);      // a fresh time, and no jump to react to
-        }
-        periodics.add(p, p.nextAfter(wallNowNs));
+        periodics.start(p, clock.nanoTime());
         watcherStarted();
     }
 
@@ -365,79 +257,23 @@ public final class Loop implements Executor, AutoCloseable {
         checkThread();
         pending.cancel(p);
         if (p.isActive()) {
-            periodics.remove(p);
-            watcherStopped();
+            periodics.stop(p);
         }
     }
 
     long periodicAtNs(PeriodicWatcher p, long whenStoppedNs) {
         checkThread();
-        return p.isActive() ? periodics.deadlineOf(p) : whenStoppedNs;
+        return periodics.atNs(p, whenStoppedNs);
     }
 
-    private void queueIdlesIfNothingPending() {
-        if (idleCount == 0) {
-            return;
-        }
-        for (int p = PRIORITY_COUNT - 1; p >= 0; p--) {
-            if (pending.size(p) > 0) {
-                return;
-            }
-            if (idles[p].size() > 0) {
-                queueAll(idles[p], Events.IDLE);
-                return;
-            }
-        }
-    }
-
-    private void queueChecksFirst() {
-        for (int i = checks.size() - 1; i >= 0; i--) {
-            pending.queueFirst(checks.get(i), Events.CHECK);
-        }
-    }
-
-    private void queueSentAsyncs() {
-        for (int i = 0; i < asyncs.size(); i++) {
-            AsyncWatcher a = asyncs.get(i);
-            if (a.takeSend()) {
-                pending.queue(a, Events.ASYNC);
-            }
-        }
-    }
-
-    private void queueAll(WatcherList<? extends Watcher> list, int events) {
-        for (int i = 0; i < list.size(); i++) {
-            pending.queue(list.get(i), events);
-        }
-    }
-
-    private void runTasks() {
-        for (int i = 0; i < maxTasksPerIteration; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
-            }
-            counters.tasksRun++;
-            long startNs = counters.timing() ? clock.nanoTime() : 0;
-            try {
-                task.run();
-            } catch (Throwable t) {
-                handleError(null, t);
-            }
-            if (counters.timing()) {
-                timed(null, "task", startNs);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- pending calls
+    // ---------------------------------------------------------------- pending calls and metrics
 
     /// Runs every pending callback now, highest priority first, FIFO within a priority; also
     /// those queued by the callbacks it runs (libev `ev_invoke_pending`).
     public void invokePending() {
         checkThread();
         if (counters.timing()) {
-            invokePendingTimed();
+            counters.invokePendingTimed(pending);
             return;
         }
         Watcher w;
@@ -451,37 +287,6 @@ public final class Loop implements Executor, AutoCloseable {
             }
         }
     }
-
-    /// [#invokePending()] with each callback timed, while a slow-callback report is on; kept
-    /// apart so that the usual path reads no clock.
-    private void invokePendingTimed() {
-        Watcher w;
-        while ((w = pending.takeNext()) != null) {
-            int events = pending.lastEvents;
-            counters.callbacksRun++;
-            long startNs = clock.nanoTime();
-            try {
-                w.invoke(events);
-            } catch (Throwable t) {
-                handleError(w, t);
-            }
-            timed(w, w.kind(), startNs);
-        }
-    }
-
-    private void timed(Watcher w, String kind, long startNs) {
-        long durationNs = clock.nanoTime() - startNs;
-        SlowCallbackListener listener = counters.listener;
-        if (counters.took(kind, durationNs) && listener != null) {
-            try {
-                listener.onSlowCallback(this, w, kind, durationNs);
-            } catch (Throwable t) {
-                handleError(w, t);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- metrics
 
     /// A snapshot of what this loop has done since it was created or last reset: iterations,
     /// time blocked in the backend, events received, callbacks and tasks run, and (while a
@@ -505,8 +310,7 @@ public final class Loop implements Executor, AutoCloseable {
     /// @throws IllegalArgumentException `thresholdNs` < 0
     public void setSlowCallbackReport(long thresholdNs, SlowCallbackListener listener) {
         checkThread();
-        counters.slowThresholdNs = requireNonNegative(thresholdNs, "slow-callback threshold");
-        counters.listener = listener != null ? listener : Loop::logSlowCallback;
+        counters.report(thresholdNs, listener);
     }
 
     /// Stops timing callbacks (the default). The longest callback seen so far stays in
@@ -514,11 +318,6 @@ public final class Loop implements Executor, AutoCloseable {
     public void clearSlowCallbackReport() {
         checkThread();
         counters.listener = null;
-    }
-
-    private static void logSlowCallback(Loop loop, Watcher w, String kind, long durationNs) {
-        LOG.log(System.Logger.Level.WARNING, "a " + kind + " callback held the loop for "
-                + (durationNs / 1_000) + " µs" + (w == null ? "" : ": " + w));
     }
 
     private void invokePendingThroughInvoker() {
@@ -548,7 +347,7 @@ public final class Loop implements Executor, AutoCloseable {
     /// backend had reported them (libev `ev_feed_fd_event`).
     public void feedFdEvent(IoSource source, int events) {
         checkOpen();
-        checkSourceKind(source);
+        SourceTable.requireKind(source, backend);
         sources.feed(source, events);
     }
 
@@ -558,7 +357,7 @@ public final class Loop implements Executor, AutoCloseable {
         return pending.cancel(watcher);
     }
 
-    private void handleError(Watcher w, Throwable t) {
+    void handleError(Watcher w, Throwable t) {
         if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
             throw (VirtualMachineError) t;
         }
@@ -582,7 +381,7 @@ public final class Loop implements Executor, AutoCloseable {
         if (w.isActive()) {
             return;
         }
-        checkSourceKind(w.source());
+        SourceTable.requireKind(w.source(), backend);
         sources.add(w, sourceIsNew);
         watcherStarted();
     }
@@ -605,39 +404,27 @@ public final class Loop implements Executor, AutoCloseable {
         if (t.isActive()) {
             return;
         }
-        timers.add(t, nowNs + afterNs);
-        watcherStarted();
+        timers.start(t, nowNs + afterNs);
     }
 
     void stopTimer(TimerWatcher t) {
         checkThread();
         pending.cancel(t);
         if (t.isActive()) {
-            timers.remove(t);
-            watcherStopped();
+            timers.stop(t);
         }
     }
 
     void againTimer(TimerWatcher t) {
         checkUsable();
         pending.cancel(t);
-        if (t.isActive()) {
-            if (t.repeatNs() > 0) {
-                timers.reschedule(t, nowNs + t.repeatNs());
-            } else {
-                timers.remove(t);
-                watcherStopped();
-            }
-        } else if (t.repeatNs() > 0) {
-            timers.add(t, nowNs + t.repeatNs());
-            watcherStarted();
-        }
+        timers.again(t, nowNs);
         assert checkedAfterMutation();
     }
 
     long remainingNs(TimerWatcher t) {
         checkThread();
-        return t.isActive() ? timers.deadlineOf(t) - nowNs : t.afterNs();
+        return timers.remainingNs(t, nowNs);
     }
 
     /// Starts an idle, prepare, check, cleanup, async, signal, child or stat watcher.
@@ -646,28 +433,9 @@ public final class Loop implements Executor, AutoCloseable {
         if (w.isActive()) {
             return;
         }
-        switch (w) {
-            case IdleWatcher i -> {
-                idles[i.priorityIndex()].add(i);
-                idleCount++;
-            }
-            case PrepareWatcher p -> prepares.add(p);
-            case CheckWatcher c -> checks.add(c);
-            case CleanupWatcher c -> {
-                cleanups.add(c);
-                return;                     // cleanup watchers do not keep the loop running
-            }
-            case AsyncWatcher a -> {
-                a.clearSend();
-                asyncs.add(a);
-            }
-            case SignalWatcher s -> signals.add(s);
-            case ChildWatcher c -> children.add(c);
-            case StatWatcher s -> stats.add(s);
-            case EmbedWatcher e -> embeds.add(e);
-            default -> throw new IllegalArgumentException("not a listed watcher: " + w);
+        if (listed.add(w)) {
+            watcherStarted();               // cleanup watchers do not keep the loop running
         }
-        watcherStarted();
     }
 
     void stopListed(Watcher w) {
@@ -676,28 +444,12 @@ public final class Loop implements Executor, AutoCloseable {
         if (!w.isActive()) {
             return;
         }
-        switch (w) {
-            case IdleWatcher i -> {
-                idles[i.priorityIndex()].remove(i);
-                idleCount--;
-            }
-            case PrepareWatcher p -> prepares.remove(p);
-            case CheckWatcher c -> checks.remove(c);
-            case CleanupWatcher c -> {
-                cleanups.remove(c);
-                return;
-            }
-            case AsyncWatcher a -> asyncs.remove(a);
-            case SignalWatcher s -> signals.remove(s);
-            case ChildWatcher c -> children.remove(c);
-            case StatWatcher s -> stats.remove(s);
-            case EmbedWatcher e -> embeds.remove(e);
-            default -> throw new IllegalArgumentException("not a listed watcher: " + w);
+        if (listed.remove(w)) {
+            watcherStopped();
         }
-        watcherStopped();
     }
 
-    private void watcherStarted() {
+    void watcherStarted() {
         activeCount++;
         assert checkedAfterMutation();
     }
@@ -707,17 +459,14 @@ public final class Loop implements Executor, AutoCloseable {
         assert checkedAfterMutation();
     }
 
-    private boolean checkedAfterMutation() {
-        return activeCount > FREQUENT_CHECK_LIMIT || verify();
+    /// `n` watchers left their lists and heaps together.
+    void watchersStopped(int n) {
+        activeCount -= n;
+        assert checkedAfterMutation();
     }
 
-    private void checkSourceKind(IoSource source) {
-        boolean isFd = source instanceof IoSource.Fd;
-        if (isFd != backend.watchesFds()) {
-            throw new IllegalArgumentException("the " + backend.name() + " backend watches "
-                    + (backend.watchesFds() ? "file descriptors (IoSource.fd)" : "channels (IoSource.channel)")
-                    + ", not " + source + "; ev4j's TcpSocket and TcpListener give the right kind");
-        }
+    private boolean checkedAfterMutation() {
+        return activeCount > FREQUENT_CHECK_LIMIT || verify();
     }
 
     private void checkMine(Watcher w) {
@@ -740,9 +489,9 @@ public final class Loop implements Executor, AutoCloseable {
     public void updateNow() {
         long monotonicNs = clock.nanoTime();
         nowNs = monotonicNs - originNs;
-        lastPollEndNs = nowNs;
+        poller.lastClockReadNs = nowNs;
         if (!periodics.isEmpty()) {
-            readWallClock(monotonicNs, true);
+            periodics.readWallClock(monotonicNs, true);
         }
     }
 
@@ -750,44 +499,9 @@ public final class Loop implements Executor, AutoCloseable {
     /// watchers are active, or read now otherwise.
     public long wallNowNs() {
         if (periodics.isEmpty()) {
-            readWallClock(clock.nanoTime(), false);
+            periodics.readWallClock(clock.nanoTime(), false);
         }
-        return wallNowNs;
-    }
-
-    private void readWallClock(long monotonicNs, boolean reactToJumps) {
-        wallNowNs = wallClock.epochNanos();
-        long skewNs = wallNowNs - monotonicNs;
-        boolean jumped = Math.abs(skewNs - wallSkewNs) > MIN_WALL_JUMP_NS;
-        wallSkewNs = skewNs;
-        if (jumped && reactToJumps) {
-            reschedulePeriodics();
-        }
-    }
-
-    /// The wall clock was set: every periodic computes its next time again from the new time.
-    /// Rare, so it may allocate.
-    private void reschedulePeriodics() {
-        java.util.List<PeriodicWatcher> all = new java.util.ArrayList<>(periodics.size());
-        while (!periodics.isEmpty()) {
-            PeriodicWatcher p = periodics.first();
-            all.add(p);
-            periodics.remove(p);
-        }
-        java.util.List<RuntimeException> failures = new java.util.ArrayList<>();
-        java.util.List<PeriodicWatcher> failed = new java.util.ArrayList<>();
-        for (PeriodicWatcher p : all) {
-            try {
-                periodics.add(p, p.nextAfter(wallNowNs));
-            } catch (RuntimeException e) {
-                failed.add(p);
-                failures.add(e);
-            }
-        }
-        for (int i = 0; i < failed.size(); i++) {      // counted out only once the heap is whole again
-            watcherStopped();
-            handleError(failed.get(i), failures.get(i));
-        }
+        return periodics.wallNowNs();
     }
 
     /// Marks the start of a time in which the loop does not run (the process is stopped, say),
@@ -795,19 +509,18 @@ public final class Loop implements Executor, AutoCloseable {
     public void suspend() {
         checkUsable();
         updateNow();
-        suspendedAtNs = nowNs;
+        timers.suspend(nowNs);
     }
 
     /// Ends a [#suspend()]: every active timer's deadline moves later by the time suspended, so
     /// relative timers do not count it.
     public void resume() {
         checkUsable();
-        if (suspendedAtNs < 0) {
+        if (!timers.isSuspended()) {
             throw new IllegalStateException("resume() without suspend()");
         }
         updateNow();
-        timers.shiftAll(nowNs - suspendedAtNs);
-        suspendedAtNs = -1;
+        timers.resume(nowNs);
     }
 
     // ---------------------------------------------------------------- counters and settings
@@ -854,18 +567,21 @@ public final class Loop implements Executor, AutoCloseable {
         sources.applyChanges(backend);
     }
 
-    /// For an [EmbedWatcher]: ns from now to this loop's first timer (at least 0), or -1.
+    /// For an [EmbedWatcher]: how long the outer loop may wait for this one's timers and
+    /// periodics (ns, at least 0), or -1 without limit. As before this loop's own poll, the
+    /// periodics' kernel timer is armed here, or their wait capped.
     long nextTimerDelayNs() {
-        if (timers.isEmpty()) {
+        if (timers.size() == 0 && periodics.isEmpty()) {
             return -1;
         }
         updateNow();
-        return Math.max(0, timers.firstDeadlineNs() - nowNs);
+        long delayNs = timers.delayNs(nowNs);
+        return periodics.isEmpty() ? delayNs : periodics.limitWaitNs(delayNs);
     }
 
     /// For an [EmbedWatcher]: something would run at once in this loop's next pass.
     boolean hasImmediateWork() {
-        return pending.size() > 0 || idleCount > 0 || !tasks.isEmpty() || wakeupRequested.get();
+        return pending.size() > 0 || listed.idleCount() > 0 || inbox.hasTasks() || inbox.wakeupRequested();
     }
 
     /// The name of the backend this loop polls with: `epoll`, `nio`, `poll`, ...
@@ -888,7 +604,7 @@ public final class Loop implements Executor, AutoCloseable {
     /// latency. 0 (the default) turns it off.
     public void setIoCollectIntervalNs(long intervalNs) {
         checkThread();
-        ioCollectIntervalNs = requireNonNegative(intervalNs, "io collect interval");
+        poller.ioCollectIntervalNs = requireNonNegative(intervalNs, "io collect interval");
     }
 
     /// Blocks at least this long when the next timer is due sooner, so that timers close
@@ -922,8 +638,8 @@ public final class Loop implements Executor, AutoCloseable {
     /// the loop. Either may be null.
     public void setReleaseAcquireHooks(Runnable release, Runnable acquire) {
         checkThread();
-        releaseHook = release;
-        acquireHook = acquire;
+        poller.releaseHook = release;
+        poller.acquireHook = acquire;
     }
 
     /// The user's object attached to this loop, or null.
@@ -949,20 +665,12 @@ public final class Loop implements Executor, AutoCloseable {
         if (closed) {
             throw new RejectedExecutionException("loop is closed");
         }
-        tasks.offer(task);
-        requestWakeup();
+        inbox.offer(task, owner);
     }
 
+    /// Any thread: the loop should look at its async watchers and signals.
     void wakeupForAsync() {
-        requestWakeup();
-    }
-
-    /// At most one backend wake-up per poll; none when the caller is the loop thread, which
-    /// looks at the flag before it blocks.
-    private void requestWakeup() {
-        if (!wakeupRequested.getAndSet(true) && Thread.currentThread() != owner) {
-            backend.wakeup();
-        }
+        inbox.requestWakeup(owner);
     }
 
     // ---------------------------------------------------------------- once
@@ -988,23 +696,7 @@ public final class Loop implements Executor, AutoCloseable {
         periodics.verify();
         pending.verify();
         sources.verify();
-        int listed = 0;
-        for (int p = 0; p < PRIORITY_COUNT; p++) {
-            idles[p].verify("idle");
-            listed += idles[p].size();
-        }
-        PendingQueue.check(listed == idleCount, "idle count " + idleCount + " != " + listed);
-        prepares.verify("prepare");
-        checks.verify("check");
-        cleanups.verify("cleanup");
-        asyncs.verify("async");
-        listed += prepares.size() + checks.size() + asyncs.size();
-        signals.verify();
-        children.verify("child");
-        stats.verify();
-        embeds.verify("embed");
-        listed += signals.size() + children.size() + stats.size() + embeds.size();
-        int expected = timers.size() + periodics.size() + sources.activeWatchers() + listed + refBalance;
+        int expected = timers.size() + periodics.size() + sources.activeWatchers() + listed.verify() + refBalance;
         PendingQueue.check(activeCount == expected, "active count " + activeCount + " != " + expected);
         return true;
     }
@@ -1063,56 +755,17 @@ public final class Loop implements Executor, AutoCloseable {
             throw new IllegalStateException("this loop is embedded in another by " + embeddedIn
                     + "; stop that embed watcher before closing this loop");
         }
-        while (cleanups.size() > 0) {
-            CleanupWatcher c = cleanups.get(cleanups.size() - 1);
-            cleanups.remove(c);
-            pending.cancel(c);
-            try {
-                c.invoke(Events.CLEANUP);
-            } catch (Throwable t) {
-                handleError(c, t);
-            }
-        }
-        signals.stopAll();                  // restores signal handlers where this loop was last
-        while (children.size() > 0) {
-            children.get(children.size() - 1).stop();      // closes process descriptors
-        }
-        stats.stopAll();                    // closes the inotify fd
-        while (embeds.size() > 0) {
-            embeds.get(embeds.size() - 1).stop();          // lets the inner loop go
-        }
+        listed.runCleanupsAndRelease(this);     // signal handlers, pidfds, inotify, inner loops
+        periodics.close();                  // forgets the periodics, closes the timerfd
         closed = true;
-        stopEverything();
-        tasks.clear();
-        backend.close();
-    }
-
-    private void stopEverything() {
         pending.clear();
-        while (!timers.isEmpty()) {
-            timers.remove(timers.first());
-        }
-        while (!periodics.isEmpty()) {
-            periodics.remove(periodics.first());
-        }
+        timers.clear();
         sources.stopAll();
-        for (WatcherList<? extends Watcher> list : new WatcherList<?>[] {prepares, checks, asyncs}) {
-            while (list.size() > 0) {
-                removeLast(list);
-            }
-        }
-        for (WatcherList<IdleWatcher> list : idles) {
-            while (list.size() > 0) {
-                removeLast(list);
-            }
-        }
-        idleCount = 0;
+        listed.clear();
         activeCount = 0;
         refBalance = 0;
-    }
-
-    private static <W extends Watcher> void removeLast(WatcherList<W> list) {
-        list.remove(list.get(list.size() - 1));
+        inbox.clear();
+        backend.close();
     }
 
     @Override
@@ -1135,6 +788,7 @@ public final class Loop implements Executor, AutoCloseable {
         private WallClock wallClock = WallClock.SYSTEM;
         private int maxTasksPerIteration = 1024;
         private ErrorHandler errorHandler;
+        private boolean slowReport;
         private long slowThresholdNs;
         private SlowCallbackListener slowListener;
 
@@ -1192,7 +846,8 @@ public final class Loop implements Executor, AutoCloseable {
         /// A null `listener` logs a warning per slow callback.
         public Builder slowCallbackReport(Duration threshold, SlowCallbackListener listener) {
             this.slowThresholdNs = requireNonNegative(threshold.toNanos(), "slow-callback threshold");
-            this.slowListener = listener != null ? listener : Loop::logSlowCallback;
+            this.slowListener = listener;
+            this.slowReport = true;
             return this;
         }
 

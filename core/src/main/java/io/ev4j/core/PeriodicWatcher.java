@@ -30,11 +30,25 @@ import java.util.Objects;
 /// ## Clock jumps and caveats
 /// The loop reads the wall clock once per iteration ([Loop#wallNowNs()]) and compares it with
 /// its monotonic clock. When the two drift apart by more than a second (the system time was
-/// set), interval and rescheduled periodics are computed again from the new time. While any
-/// periodic is active the loop blocks for at most a second, so a jump is seen within about a
-/// second even on an idle loop. The system wall clock has millisecond resolution
-/// ([WallClock#SYSTEM]); a periodic never fires before its time by that clock. Time spent
-/// suspended ([Loop#suspend()]) is not subtracted: periodics follow the wall clock.
+/// set), interval and rescheduled periodics are computed again from the new time; a smaller
+/// setting moves no periodic, so a slot just crossed still fires.
+///
+/// How soon a setting is seen depends on the loop:
+/// - **Native backends (`epoll`, `poll`) on [WallClock#SYSTEM]:** at once. While a periodic
+///   is active the loop watches a Linux timerfd on the real-time clock, armed with
+///   cancel-on-set at the first periodic's time (rounded up to the millisecond). The kernel
+///   wakes the loop at that wall-clock time however long the wait, and makes the fd readable
+///   the moment anyone sets the system time; the loop then reads both clocks again, which
+///   reschedules as above, and arms the timer anew. The poll needs no timeout for periodics,
+///   so an idle loop with a periodic an hour away sleeps for the hour. The timerfd is made
+///   when the first periodic starts, does not keep [Loop#run()] going, and is closed with
+///   the loop.
+/// - **The `nio` backend, an injected [WallClock], or no timerfd to be had:** within about a
+///   second: while any periodic is active the loop blocks for at most a second.
+///
+/// The system wall clock has millisecond resolution ([WallClock#SYSTEM]); a periodic never
+/// fires before its time by that clock. Time spent suspended ([Loop#suspend()]) is not
+/// subtracted: periodics follow the wall clock.
 public final class PeriodicWatcher extends TimedWatcher {
 
     /// Gives the next time (ns since the epoch) a rescheduled periodic should fire.

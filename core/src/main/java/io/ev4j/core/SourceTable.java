@@ -71,6 +71,18 @@ final class SourceTable implements Backend.ReadySink {
         return activeWatchers;
     }
 
+    /// Checks that `source` is the kind of handle `backend` watches.
+    ///
+    /// @throws IllegalArgumentException naming the backend, the kind it takes, and the source
+    static void requireKind(IoSource source, Backend backend) {
+        boolean isFd = source instanceof IoSource.Fd;
+        if (isFd != backend.watchesFds()) {
+            throw new IllegalArgumentException("the " + backend.name() + " backend watches "
+                    + (backend.watchesFds() ? "file descriptors (IoSource.fd)" : "channels (IoSource.channel)")
+                    + ", not " + source + "; ev4j's TcpSocket and TcpListener give the right kind");
+        }
+    }
+
     /// Adds an io watcher to its handle's slot.
     void add(IoWatcher w, boolean sourceIsNew) {
         Slot slot = slotFor(w.source(), true);

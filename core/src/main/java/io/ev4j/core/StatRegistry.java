@@ -47,6 +47,7 @@ final class StatRegistry {
     private int fd = -1;
     private int armedCount;
     private IoWatcher readable;
+    private long overflows;
 
     StatRegistry(Loop loop) {
         this.loop = loop;
@@ -220,7 +221,8 @@ final class StatRegistry {
     private void dispatch(MemorySegment events, int at) {
         int wd = Inotify.wd(events, at);
         int mask = Inotify.mask(events, at);
-        if ((mask & Inotify.IN_Q_OVERFLOW) != 0) {
+        if ((mask & Inotify.IN_Q_OVERFLOW) != 0) {  // wd -1: the kernel's queue was full
+            overflows++;
             for (int i = 0; i < active.size(); i++) {
                 mark(active.get(i), true);          // events were lost: look at everything
             }
@@ -263,6 +265,12 @@ final class StatRegistry {
             marked.add(w);
         }
         w.rearm |= rearm;
+    }
+
+    /// How many times the kernel's event queue overflowed, each time making every watcher
+    /// set its watches again and read its path (for tests).
+    long overflows() {
+        return overflows;
     }
 
     // ---------------------------------------------------------------- paths

@@ -1,20 +1,19 @@
 package io.ev4j.core;
 
-import org.junit.jupiter.api.AfterEach;
+import io.ev4j.core.testutil.LoopFixture;
+import io.ev4j.core.testutil.OpenFdCheck;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.ev4j.core.testutil.OpenFdCheck;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.channels.Pipe;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,29 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(20)
 @ExtendWith(OpenFdCheck.class)
 class BackendContractTest {
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
     private Loop loop;
 
-    static Stream<BackendKind> backends() {
-        return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable);
-    }
-
     private Loop open(BackendKind kind) {
-        loop = Loop.builder().backend(kind).build();
-        assertEquals(kind.backendName(), loop.backendName());
+        loop = loops.open(kind);
         return loop;
     }
 
-    @AfterEach
-    void loopEndsEmptyAndNothingLeaks() {
-        if (loop != null) {
-            assertEquals(0, loop.activeCount(), "watchers left active");
-            assertTrue(loop.verify());
-            loop.close();
-        }
-    }
-
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void readinessIsLevelTriggeredUntilTheDataIsRead(BackendKind kind) throws IOException {
         open(kind);
         try (Loopback pair = Loopback.open(loop)) {
@@ -70,7 +57,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aFreshSocketIsWritableAndEachWatcherGetsWhatItAskedFor(BackendKind kind) throws IOException {
         open(kind);
         try (Loopback pair = Loopback.open(loop)) {
@@ -91,7 +78,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aPeerThatClosesMakesTheSocketReadableWithEndOfStream(BackendKind kind) throws IOException {
         open(kind);
         try (Loopback pair = Loopback.open(loop)) {
@@ -114,7 +101,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void interestChangesOnAnActiveWatcherApplyBeforeTheNextPoll(BackendKind kind) throws IOException {
         open(kind);
         try (Loopback pair = Loopback.open(loop)) {
@@ -133,7 +120,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aTimerNeverFiresEarlyByTheRealClock(BackendKind kind) {
         open(kind);
         long startNs = System.nanoTime();
@@ -145,7 +132,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void anAsyncSendFromAnotherThreadWakesABlockedPoll(BackendKind kind) throws Exception {
         open(kind);
         CountDownLatch blocking = new CountDownLatch(1);
@@ -171,7 +158,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aTaskFromAnotherThreadWakesABlockedPollAndRunsOnTheLoopThread(BackendKind kind) throws Exception {
         open(kind);
         CountDownLatch blocking = new CountDownLatch(1);
@@ -198,7 +185,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void prepareCheckAndIdleRunInTheirPlaces(BackendKind kind) {
         open(kind);
         List<String> order = new ArrayList<>();
@@ -218,7 +205,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void onceFiresOnRealReadiness(BackendKind kind) throws IOException {
         open(kind);
         try (Loopback pair = Loopback.open(loop)) {
@@ -232,7 +219,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aHandleThatCannotBeWatchedGetsAnErrorEventAndTheLoopGoesOn(BackendKind kind) throws IOException {
         open(kind);
         IoSource dead;
@@ -253,7 +240,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aSourceOfTheWrongKindIsRefusedByName(BackendKind kind) throws IOException {
         open(kind);
         Pipe pipe = Pipe.open();
@@ -269,7 +256,7 @@ class BackendContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void breakFromACallbackReturnsFromRun(BackendKind kind) throws IOException {
         open(kind);
         try (Loopback pair = Loopback.open(loop)) {

@@ -1,9 +1,10 @@
 package io.ev4j.core;
 
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,24 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 @ExtendWith(OpenFdCheck.class)
 class ChildWatcherTest {
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
     private Loop loop;
 
-    static Object[] backends() {
-        return BackendContractTest.backends().toArray();
-    }
-
     private Loop open(BackendKind kind) {
-        loop = Loop.builder().backend(kind).build();
+        loop = loops.open(kind);
         return loop;
-    }
-
-    @AfterEach
-    void loopEndsEmpty() {
-        if (loop != null) {
-            assertEquals(0, loop.activeCount(), "watchers left active");
-            assertTrue(loop.verify());
-            loop.close();
-        }
     }
 
     /// `sh -c script` with no pipes to the JVM, so that nothing is left open.
@@ -56,7 +46,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void anExitCodeIsReportedOnceAndTheJdkStillHasIt(BackendKind kind) throws Exception {
         open(kind);
         Process p = sh("sleep 0.1; exit 3");
@@ -80,7 +70,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aProcessKilledBySigkillReportsSignalNine(BackendKind kind) throws Exception {
         open(kind);
         Process p = sh("sleep 0.1; kill -9 $$");         // still running at start: the native route reads it
@@ -94,7 +84,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aHundredChildrenAtOnceAreEachReportedExactlyOnce(BackendKind kind) throws Exception {
         open(kind);
         int n = 100;
@@ -118,7 +108,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aProcessThatIsNotOurChildIsReportedWhenItExits(BackendKind kind) throws Exception {
         open(kind);
         Process sh = new ProcessBuilder("sh", "-c", "sleep 0.5 >/dev/null & echo $!")
@@ -157,7 +147,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aProcessGoneBeforeStartIsReportedFromItsExitValue(BackendKind kind) throws Exception {
         open(kind);
         Process p = sh("exit 135");
@@ -171,7 +161,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void stoppingBeforeTheExitMeansNoCallbackAndNothingHeld(BackendKind kind) throws Exception {
         open(kind);
         Process p = sh("sleep 30");
@@ -197,7 +187,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void closingTheLoopReleasesAnActiveChildWatcher(BackendKind kind) throws Exception {
         Loop own = Loop.builder().backend(kind).build();
         Process p = sh("sleep 30");
@@ -215,7 +205,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void badPidsAreRefused(BackendKind kind) {
         open(kind);
         assertThrows(IllegalArgumentException.class, () -> new ChildWatcher(loop, 0L, (w, e) -> { }));
@@ -224,7 +214,7 @@ class ChildWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void exitValuesAboveOneHundredTwentyEightReadAsSignalsOnlyOnThePortableRoute(BackendKind kind) throws Exception {
         open(kind);
         Process p = sh("sleep 0.1; exit 130");

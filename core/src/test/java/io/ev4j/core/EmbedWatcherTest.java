@@ -1,7 +1,9 @@
 package io.ev4j.core;
 
 import io.ev4j.core.sys.linux.Syscalls;
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,30 +31,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(20)
 @ExtendWith(OpenFdCheck.class)
 class EmbedWatcherTest {
-    private final List<Loop> loops = new ArrayList<>();
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
     private final Syscalls sys = new Syscalls();
     private final int[] pipe = {-1, -1};
 
     static Stream<BackendKind> outerBackends() {
         assumeTrue(BackendKind.EPOLL.isAvailable(), "needs an embeddable backend");
-        return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable).filter(k -> k != BackendKind.NIO);
+        return LoopFixture.fdBackends();
     }
 
     private Loop open(BackendKind kind) {
-        Loop loop = Loop.builder().backend(kind).build();
-        loops.add(loop);
-        return loop;
+        return loops.open(kind);
     }
 
+    /// Runs before [LoopFixture] checks and closes the loops.
     @AfterEach
-    void loopsEndEmptyAndClose() {
-        for (Loop loop : loops) {
-            assertEquals(0, loop.activeCount(), "watchers left active on " + loop);
-            assertTrue(loop.verify());
-        }
-        for (int i = loops.size() - 1; i >= 0; i--) {
-            loops.get(i).close();
-        }
+    void closeThePipe() {
         for (int fd : pipe) {
             if (fd >= 0) {
                 sys.close(fd);
@@ -103,6 +98,34 @@ class EmbedWatcherTest {
         embed.start();
         outer.run();                                          // only the embed keeps it going
         assertTrue(firedAfterNs[0] >= Duration.ofMillis(40).toNanos(), "fired after " + firedAfterNs[0] + " ns");
+    }
+
+    /// The inner loop does not block itself, so the outer one must wake for its periodics: on
+    /// the kernel timer the inner loop arms for them, or at the inner loop's capped waits.
+    @ParameterizedTest
+    @MethodSource("outerBackends")
+    void innerPeriodicsWakeTheOuterLoopAndNeverFireEarly(BackendKind outerKind) {
+        Loop outer = open(outerKind);
+        WallClock injected = () -> System.currentTimeMillis() * 1_000_000L;
+        for (Loop inner : List.of(open(BackendKind.EPOLL), loops.track(Loop.builder().backend(BackendKind.EPOLL)
+                .wallClock(injected).build()))) {
+            EmbedWatcher embed = new EmbedWatcher(outer, inner, null);
+            TimerWatcher guard = new TimerWatcher(outer, (w, e) -> outer.breakLoop(Loop.Break.ALL));
+            long targetNs = inner.wallNowNs() + Duration.ofMillis(60).toNanos();
+            long[] firedWallNs = {-1};
+            new PeriodicWatcher(inner, (w, e) -> {
+                firedWallNs[0] = System.currentTimeMillis() * 1_000_000L;
+                embed.stop();
+                guard.stop();
+            }).startAt(Instant.ofEpochSecond(0, targetNs));
+            embed.start();
+            guard.start(Duration.ofSeconds(5), Duration.ZERO);
+            outer.run();
+            guard.stop();
+            embed.stop();
+            assertTrue(firedWallNs[0] >= 0, "the inner periodic never ran");
+            assertTrue(firedWallNs[0] >= targetNs, "fired " + (targetNs - firedWallNs[0]) + " ns early");
+        }
     }
 
     @Test

@@ -1,8 +1,9 @@
 package io.ev4j.core;
 
-import org.junit.jupiter.api.AfterEach;
+import io.ev4j.core.testutil.LoopFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IoBatchingTest {
     private final ManualClock clock = new ManualClock();
     private final FakeBackend backend = new FakeBackend(clock);
-    private final Loop loop = Loop.builder().backend(backend).clock(clock).build();
-
-    @AfterEach
-    void loopEndsEmpty() {
-        assertEquals(0, loop.activeCount(), "watchers left active");
-        assertTrue(loop.verify());
-        loop.close();
-    }
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
+    private final Loop loop = loops.track(Loop.builder().backend(backend).clock(clock).build());
 
     @Test
     void startStopAndRestartInOneIterationCostOneRegistration() {

@@ -1,8 +1,9 @@
 package io.ev4j.core;
 
-import org.junit.jupiter.api.AfterEach;
+import io.ev4j.core.testutil.LoopFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,21 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoopMetricsTest {
     private final ManualClock clock = new ManualClock();
     private final FakeBackend backend = new FakeBackend(clock);
-    private final List<Loop> loops = new ArrayList<>();
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
 
     private Loop fakeLoop() {
-        Loop loop = Loop.builder().backend(backend).clock(clock).build();
-        loops.add(loop);
-        return loop;
-    }
-
-    @AfterEach
-    void loopsEndEmpty() {
-        for (Loop loop : loops) {
-            assertEquals(0, loop.activeCount(), "watchers left active");
-            assertTrue(loop.verify());
-            loop.close();
-        }
+        return loops.track(Loop.builder().backend(backend).clock(clock).build());
     }
 
     @Test
@@ -123,7 +114,7 @@ class LoopMetricsTest {
         Loop loop = Loop.builder().backend(backend).clock(clock)
                 .slowCallbackReport(Duration.ofNanos(Long.MAX_VALUE), (l, w, k, ns) -> { throw new AssertionError(); })
                 .build();
-        loops.add(loop);
+        loops.track(loop);
         loop.execute(() -> clock.advance(7));
         loop.runNoWait();
         assertEquals(7, loop.metrics().longestCallbackNs(), "MAX_VALUE tracks the longest without reporting");
@@ -135,10 +126,9 @@ class LoopMetricsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.ev4j.core.BackendContractTest#backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void onARealBackendBlockedTimeCoversTheTimerAndASpinningCallbackIsCaught(BackendKind kind) {
-        Loop loop = Loop.builder().backend(kind).build();
-        loops.add(loop);
+        Loop loop = loops.open(kind);
         List<String> kinds = new ArrayList<>();
         loop.setSlowCallbackReport(Duration.ofMillis(20).toNanos(), (l, w, k, ns) -> kinds.add(k));
         long delayNs = Duration.ofMillis(50).toNanos();

@@ -1,8 +1,11 @@
 package io.ev4j.core;
 
-import org.junit.jupiter.api.AfterEach;
+import io.ev4j.core.testutil.LoopFixture;
+import io.ev4j.core.testutil.OpenFdCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -13,36 +16,26 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// Periodic watchers against a manual wall clock (the monotonic clock plus an offset the test
-/// moves to make jumps), and once against the real clock on every backend.
+/// moves to make jumps), and against the real clock on every backend, where native backends
+/// wait on a kernel timer (a timerfd that [OpenFdCheck] checks is closed with its loop).
 @Timeout(20)
+@ExtendWith(OpenFdCheck.class)
 class PeriodicWatcherTest {
     private static final long S = 1_000_000_000L;
     private final ManualClock clock = new ManualClock();
     private final FakeBackend backend = new FakeBackend(clock);
     /// Wall time = monotonic time + this; starts at 1,000 s after the epoch.
     private long wallOffsetNs = 1_000 * S;
-    private final List<Loop> loops = new ArrayList<>();
-    private final Loop loop = track(Loop.builder().backend(backend).clock(clock)
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
+    private final Loop loop = loops.track(Loop.builder().backend(backend).clock(clock)
             .wallClock(() -> clock.nanoTime() + wallOffsetNs).build());
     private final List<Long> firedAtS = new ArrayList<>();
-
-    private Loop track(Loop l) {
-        loops.add(l);
-        return l;
-    }
-
-    @AfterEach
-    void loopsEndEmpty() {
-        for (Loop l : loops) {
-            assertEquals(0, l.activeCount(), "watchers left active");
-            assertTrue(l.verify());
-            l.close();
-        }
-    }
 
     private long wallS() {
         return Math.floorDiv(clock.nanoTime() + wallOffsetNs, S);
@@ -149,9 +142,9 @@ class PeriodicWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.ev4j.core.BackendContractTest#backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void onTheRealClockItFiresOnceAndNotEarly(BackendKind kind) {
-        Loop real = track(Loop.builder().backend(kind).build());
+        Loop real = loops.open(kind);
         long targetNs = real.wallNowNs() + Duration.ofMillis(100).toNanos();
         long[] firedWallNs = {0};
         int[] count = {0};
@@ -162,5 +155,94 @@ class PeriodicWatcherTest {
         real.run();
         assertEquals(1, count[0]);
         assertTrue(firedWallNs[0] >= targetNs, "fired " + (targetNs - firedWallNs[0]) + " ns early");
+    }
+
+    /// On the system wall clock a native loop makes its timerfd when the first periodic
+    /// starts, watches it without counting it, and blocks in one poll until the kernel wakes
+    /// it at the wall-clock time: no one-second cap. Elsewhere the waits are capped.
+    @ParameterizedTest
+    @MethodSource(LoopFixture.BACKENDS)
+    void aNativeLoopOnTheSystemClockWaitsOnAKernelTimerMadeOnFirstNeed(BackendKind kind) {
+        Loop real = loops.open(kind);
+        boolean kernelTimer = kind != BackendKind.NIO;
+        assertEquals(-1, real.periodics.timerFd(), "no timerfd before a periodic needs one");
+        long targetNs = real.wallNowNs() + Duration.ofMillis(1_200).toNanos();
+        long[] firedWallNs = {0};
+        PeriodicWatcher p = new PeriodicWatcher(real, (w, e) -> firedWallNs[0] = System.currentTimeMillis() * 1_000_000L);
+        p.startAt(Instant.ofEpochSecond(0, targetNs));
+        assertEquals(kernelTimer, real.periodics.timerFd() >= 0);
+        assertEquals(kernelTimer, real.periodics.kernelTimerWatched());
+        assertEquals(1, real.activeCount(), "only the periodic keeps the loop running, not its timerfd");
+        long iterationsBefore = real.iteration();
+        real.run();
+        assertTrue(firedWallNs[0] >= targetNs, "fired " + (targetNs - firedWallNs[0]) + " ns early");
+        long polls = real.iteration() - iterationsBefore;
+        if (kernelTimer) {
+            assertEquals(1, polls, "one poll, ended by the kernel timer");
+        } else {
+            assertTrue(polls >= 2, "waits capped at a second: " + polls + " polls");
+        }
+        assertFalse(real.periodics.kernelTimerWatched(), "let go of with the last periodic");
+        assertEquals(kernelTimer, real.periodics.timerFd() >= 0, "kept open for the next periodic");
+        p.startAt(Instant.ofEpochSecond(0, targetNs + Duration.ofHours(1).toNanos()));
+        assertEquals(kernelTimer, real.periodics.kernelTimerWatched(), "watched again");
+        p.stop();
+        assertFalse(real.periodics.kernelTimerWatched());
+        real.close();
+        assertEquals(-1, real.periodics.timerFd(), "closed with the loop");
+    }
+
+    /// A rescheduler that throws at start leaves nothing behind: not the kernel timer's
+    /// watcher, nor a count that would let the loop end with a periodic still active.
+    @ParameterizedTest
+    @MethodSource(LoopFixture.BACKENDS)
+    void aReschedulerThatThrowsAtStartChangesNothing(BackendKind kind) {
+        Loop real = loops.open(kind);
+        PeriodicWatcher bad = new PeriodicWatcher(real, (w, e) -> { });
+        IllegalStateException thrown = new IllegalStateException("no next time");
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> bad.start((w, nowNs) -> {
+            throw thrown;
+        })));
+        assertFalse(bad.isActive());
+        assertFalse(real.periodics.kernelTimerWatched());
+        assertEquals(0, real.activeCount());
+        PeriodicWatcher good = new PeriodicWatcher(real, (w, e) -> { });
+        good.startEvery(Duration.ofHours(1), Duration.ZERO);
+        assertEquals(1, real.activeCount(), "the good periodic keeps the loop running");
+        assertTrue(real.verify());
+        good.stop();
+    }
+
+    @Test
+    void aNativeLoopWithAnInjectedWallClockMakesNoTimerfd() {
+        BackendKind kind = BackendKind.EPOLL.isAvailable() ? BackendKind.EPOLL : BackendKind.NIO;
+        Loop injected = loops.track(Loop.builder().backend(kind).wallClock(() -> System.currentTimeMillis() * 1_000_000L).build());
+        PeriodicWatcher p = new PeriodicWatcher(injected, (w, e) -> { });
+        p.startEvery(Duration.ofHours(1), Duration.ZERO);
+        assertEquals(-1, injected.periodics.timerFd(), "the kernel cannot know an injected clock");
+        assertFalse(injected.periodics.kernelTimerWatched());
+        p.stop();
+    }
+
+    @ParameterizedTest
+    @MethodSource(LoopFixture.BACKENDS)
+    void onTheRealClockAnIntervalFiresInEachSlotAndNeverEarly(BackendKind kind) {
+        Loop real = loops.open(kind);
+        long intervalNs = Duration.ofMillis(40).toNanos();
+        List<Long> firedWallNs = new ArrayList<>();
+        PeriodicWatcher p = new PeriodicWatcher(real, (w, e) -> {
+            firedWallNs.add(System.currentTimeMillis() * 1_000_000L);
+            if (firedWallNs.size() == 3) {
+                w.stop();
+            }
+        });
+        p.startEvery(Duration.ofNanos(intervalNs), Duration.ZERO);
+        long firstSlotNs = p.atNs();
+        real.run();
+        assertEquals(3, firedWallNs.size());
+        for (int i = 0; i < 3; i++) {
+            long slotNs = firstSlotNs + i * intervalNs;
+            assertTrue(firedWallNs.get(i) >= slotNs, "firing " + i + " came " + (slotNs - firedWallNs.get(i)) + " ns early");
+        }
     }
 }

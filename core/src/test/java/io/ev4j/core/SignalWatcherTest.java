@@ -1,11 +1,13 @@
 package io.ev4j.core;
 
 import io.ev4j.core.sys.linux.PidFd;
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import sun.misc.Signal;
@@ -31,25 +33,17 @@ class SignalWatcherTest {
     private static final int SIGWINCH = new Signal("WINCH").getNumber();
     private static final PidFd CALLS = new PidFd();
 
-    private final List<Loop> loops = new ArrayList<>();
-
-    static Object[] backends() {
-        return BackendContractTest.backends().toArray();
-    }
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
 
     private Loop open(BackendKind kind) {
-        Loop loop = Loop.builder().backend(kind).build();
-        loops.add(loop);
-        return loop;
+        return loops.open(kind);
     }
 
+    /// Runs before [LoopFixture] checks and closes the loops: with no watcher left active on
+    /// them, no loop may hold a signal either.
     @AfterEach
-    void loopsEndEmptyAndNoSignalIsLeftWatched() {
-        for (Loop loop : loops) {
-            assertEquals(0, loop.activeCount(), "watchers left active");
-            assertTrue(loop.verify());
-            loop.close();
-        }
+    void noSignalIsLeftWatched() {
         assertEquals(0, SignalRegistry.loopsWatching(SIGUSR1));
         assertEquals(0, SignalRegistry.loopsWatching(SIGWINCH));
     }
@@ -80,7 +74,7 @@ class SignalWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aSignalSentToTheProcessRunsTheCallbackOnTheLoopThread(BackendKind kind) {
         Loop loop = open(kind);
         Thread loopThread = Thread.currentThread();
@@ -99,7 +93,7 @@ class SignalWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void everyWatcherOnEveryLoopGetsTheSameSignal(BackendKind kind) {
         Loop first = open(kind);
         Loop second = open(kind);
@@ -125,7 +119,7 @@ class SignalWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void deliveriesBeforeTheLoopLooksCoalesceIntoOneCallbackWithTheirCount(BackendKind kind) throws Exception {
         Loop loop = open(kind);
         List<Integer> counts = new ArrayList<>();
@@ -143,7 +137,7 @@ class SignalWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void stoppingTheLastWatcherAnywhereRestoresThePreviousHandler(BackendKind kind) throws Exception {
         Loop first = open(kind);
         Loop second = open(kind);
@@ -173,7 +167,7 @@ class SignalWatcherTest {
     /// The JVM's shutdown handlers come back; where the process was started with a shutdown
     /// signal ignored (a background job), the JVM keeps it ignored and the watcher is refused.
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void theJvmsShutdownHandlersComeBackOrAreRefusedWhenIgnoredFromTheStart(BackendKind kind) throws Exception {
         Loop loop = open(kind);
         for (String name : new String[] {"HUP", "INT", "TERM"}) {
@@ -213,7 +207,7 @@ class SignalWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void closingTheLoopStopsItsSignalWatchersAndRestoresTheHandler(BackendKind kind) {
         Loop loop = Loop.builder().backend(kind).build();
         String before = swapOut("WINCH");
@@ -226,7 +220,7 @@ class SignalWatcherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource(LoopFixture.BACKENDS)
     void aCallbackThatThrowsGoesToTheErrorHandlerAndTheWatcherStaysActive(BackendKind kind) {
         Loop loop = open(kind);
         List<Throwable> errors = new ArrayList<>();

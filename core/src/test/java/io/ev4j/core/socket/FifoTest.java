@@ -6,9 +6,10 @@ import io.ev4j.core.Events;
 import io.ev4j.core.IoWatcher;
 import io.ev4j.core.Loop;
 import io.ev4j.core.TimerWatcher;
+import io.ev4j.core.testutil.LoopFixture;
 import io.ev4j.core.testutil.OpenFdCheck;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,8 +23,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,26 +35,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FifoTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final LoopFixture loops = new LoopFixture();
     private Loop loop;
 
-    static Stream<BackendKind> fdBackends() {
-        return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable)
-                .filter(k -> k != BackendKind.NIO);
-    }
-
-    @AfterEach
-    void loopEndsEmpty() {
-        if (loop != null) {
-            assertEquals(0, loop.activeCount(), "watchers left active");
-            assertTrue(loop.verify());
-            loop.close();
-        }
-    }
-
     @ParameterizedTest
-    @MethodSource("fdBackends")
+    @MethodSource(LoopFixture.FD_BACKENDS)
     void whatAWriterWritesIsReadThenEndOfStreamWhenItCloses(BackendKind kind) throws Exception {
-        loop = Loop.builder().backend(kind).build();
+        loop = loops.open(kind);
         Path path = dir.resolve("events");
         Fifo.create(path, 0600);
         try (Fifo fifo = Fifo.openForReading(loop, path);
@@ -100,7 +87,7 @@ class FifoTest {
         Path path = dir.resolve("twice");
         Fifo.create(path, 0600);
         assertThrows(FileAlreadyExistsException.class, () -> Fifo.create(path, 0600));
-        loop = Loop.builder().backend(BackendKind.EPOLL).build();
+        loop = loops.open(BackendKind.EPOLL);
         ErrnoException missing = assertThrows(ErrnoException.class,
                 () -> Fifo.openForReading(loop, dir.resolve("missing")));
         assertEquals("ENOENT", missing.errnoName());
