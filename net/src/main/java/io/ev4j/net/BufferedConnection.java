@@ -407,7 +407,8 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
 
     /// Ends the stream to the peer once everything in the output has been written (after a
     /// [ConnectionFilter.Mode#FINISHED] pass of the output filter): the socket's output is
-    /// shut down, or the other [ConnectionPair] end reads end of stream. Reading goes on.
+    /// shut down, or the other [ConnectionPair] end reads end of stream. Reading goes on; bytes
+    /// appended after the shutdown stay in the output.
     public void finishOutput() {
         if (closed || finishing) {
             return;

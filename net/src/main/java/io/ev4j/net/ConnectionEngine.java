@@ -337,7 +337,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     }
 
     boolean runFilter(ConnectionFilter filter, Buffer src, Buffer dst, long room,
-                              ConnectionFilter.Mode mode, int side) {
+                      ConnectionFilter.Mode mode, int side) {
         ConnectionFilter.Result result;
         try {
             result = filter.filter(src, dst, room, mode);
@@ -469,7 +469,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     void transferToPartner() {
         BufferedConnection dst = partner;
         Buffer src = outStage();
-        if (closed || !writeEnabled || suspendWrite != 0 || src.isEmpty()
+        if (closed || outputShut || !writeEnabled || suspendWrite != 0 || src.isEmpty()
                 || !dst.readEnabled || dst.suspendRead != 0 || dst.eof) {
             return;
         }

@@ -89,6 +89,39 @@ class ConnectionContractTest {
     }
 
     @Test
+    void activityPushesTheReadTimeoutBackAndAWatermarkHoldPausesIt() {
+        NetTesting.ManualClock clock = new NetTesting.ManualClock();
+        loop = Loop.builder().clock(clock).build();
+        ConnectionPair pair = ConnectionPair.create(loop, pool);
+        BufferedConnection reader = pair.second();
+        reader.setCallbacks(null, null, (c, ev) -> seen.add(ConnectionEvents.toString(ev)));
+        reader.setTimeouts(100_000_000L, 0);
+        reader.setReadWatermarks(0, 10);
+        reader.enableReading();
+        step(clock, 60);
+        pair.first().output().appendByte('a');      // activity: 100 ms from now again
+        step(clock, 60);
+        assertEquals(List.of(), seen);
+        pair.first().output().append(new byte[9]);  // the input reaches its high watermark
+        assertTrue(reader.isReadingSuspended());
+        step(clock, 500);
+        assertEquals(List.of(), seen, "no timeout while held back by the watermark");
+        reader.input().clear();                     // released: the timer runs again
+        step(clock, 99);
+        assertEquals(List.of(), seen);
+        step(clock, 1);
+        assertEquals(List.of("READING|TIMEOUT"), seen);
+        assertFalse(reader.isReadingEnabled());
+        pair.first().close();
+        reader.close();
+    }
+
+    private void step(NetTesting.ManualClock clock, long ms) {
+        clock.advance(ms * 1_000_000L);
+        loop.runNoWait();
+    }
+
+    @Test
     void badArgumentsAreRefusedWithWhatWasWrong() throws IOException {
         loop = Loop.create();
         ConnectionPair pair = ConnectionPair.create(loop, pool);

@@ -158,6 +158,34 @@ class RateLimitTest {
         idle.closeBoth();
     }
 
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aGroupSharesItsWriteBudgetEvenly(BackendKind kind) throws IOException {
+        loop = NetTesting.loop(kind, clock);
+        var a = NetTesting.connect(loop, pool);
+        var b = NetTesting.connect(loop, pool);
+        settle();
+        a.server().enableReading();
+        b.server().enableReading();
+        try (RateLimitGroup group = new RateLimitGroup(loop, new RateLimit(UNLIMITED, UNLIMITED, 800, 800, TICK_NS))) {
+            group.add(a.client());
+            group.add(b.client());
+            a.client().output().append(new byte[100_000]);
+            b.client().output().append(new byte[100_000]);
+            settle();
+            for (int t = 1; t <= 5; t++) {
+                tick();
+                assertEquals(t * 400L + 400, a.server().input().length(), "a after tick " + t);
+                assertEquals(t * 400L + 400, b.server().input().length(), "b after tick " + t);
+            }
+            assertEquals(0, group.writeTokens());
+        }
+        a.client().output().clear();
+        b.client().output().clear();
+        a.closeBoth();
+        b.closeBoth();
+    }
+
     @Test
     void badSettingsAreRefusedWithTheirName() {
         var e = assertThrows(IllegalArgumentException.class, () -> new RateLimit(0, 1, 1, 1, 1));
