@@ -1,7 +1,9 @@
 package io.ev4j.examples;
 
 import io.ev4j.examples.child.ChildTest;
+import io.ev4j.examples.echo.BufferedEchoServer;
 import io.ev4j.examples.echo.EchoServer;
+import io.ev4j.examples.echo.TlsEchoServer;
 import io.ev4j.examples.fifo.EventReadFifo;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
@@ -36,6 +38,10 @@ public final class Main {
                 "connects to 127.0.0.1:34567, closes once writable, breaks the loop, exits 0", SeedEchoClient::run));
         EXAMPLES.put("echo-server", new Entry("[port]",
                 "echoes every byte back on port 34567; partial writes, backpressure; Ctrl-C stops it", EchoServer::run));
+        EXAMPLES.put("buffered-echo-server", new Entry("[port]",
+                "the echo server on buffered connections (port 34567); watermarks for backpressure", BufferedEchoServer::run));
+        EXAMPLES.put("tls-echo-server", new Entry("[port] [keystore.p12 password]",
+                "the buffered echo server over TLS (port 34568), self-signed certificate unless given", TlsEchoServer::run));
         EXAMPLES.put("signal-test", new Entry("",
                 "prints a line on each SIGINT (Ctrl-C); the second one exits 0", SignalTest::run));
         EXAMPLES.put("time-test", new Entry("[ticks]",
@@ -73,7 +79,7 @@ public final class Main {
 
     private static String list() {
         StringBuilder s = new StringBuilder("usage: java -jar ev4j-examples.jar <example> [--backend epoll|nio] [args]\n\nexamples:\n");
-        EXAMPLES.forEach((name, e) -> s.append(String.format("  %-18s %-14s %s%n", name, e.usage, e.summary)));
+        EXAMPLES.forEach((name, e) -> s.append(String.format("  %-20s %-14s %s%n", name, e.usage, e.summary)));
         return s.toString();
     }
 }

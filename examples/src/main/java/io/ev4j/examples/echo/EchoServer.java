@@ -4,7 +4,6 @@ import io.ev4j.core.Events;
 import io.ev4j.core.IoWatcher;
 import io.ev4j.core.Loop;
 import io.ev4j.core.Watcher;
-import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
 import io.ev4j.examples.Example;
 
@@ -14,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /// An echo server on raw io watchers: every byte read is written back.
 ///
@@ -33,33 +30,25 @@ public final class EchoServer implements AutoCloseable {
     private static final int READ_SIZE = 64 * 1024;
     /// Reads per readiness before yielding to other connections.
     private static final int READS_PER_EVENT = 4;
-    /// Accepts per readiness of the listener, so a connect storm cannot starve echoing.
-    private static final int ACCEPTS_PER_EVENT = 256;
 
     private final Loop loop;
-    private final TcpListener listener;
-    private final IoWatcher accepting;
+    private final Acceptor acceptor;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_SIZE);
     private final Set<Connection> connections = new HashSet<>();
-    private long acceptedCount;
 
-    private EchoServer(Loop loop, TcpListener listener) {
+    private EchoServer(Loop loop, InetSocketAddress address) throws IOException {
         this.loop = loop;
-        this.listener = listener;
-        this.accepting = new IoWatcher(loop, listener.source(), Events.READ, (w, events) -> acceptSome());
+        this.acceptor = new Acceptor(loop, address, "echo-server", this::serve);
     }
 
     /// Listens on `address` and starts accepting on `loop`.
     public static EchoServer start(Loop loop, InetSocketAddress address) throws IOException {
-        TcpListener listener = TcpListener.listen(loop, address, 4096);
-        EchoServer server = new EchoServer(loop, listener);
-        server.accepting.start();
-        return server;
+        return new EchoServer(loop, address);
     }
 
     /// The address it listens on, with the real port.
     public InetSocketAddress localAddress() throws IOException {
-        return listener.localAddress();
+        return acceptor.localAddress();
     }
 
     /// Connections open now.
@@ -69,33 +58,19 @@ public final class EchoServer implements AutoCloseable {
 
     /// Connections accepted since start.
     public long acceptedCount() {
-        return acceptedCount;
+        return acceptor.acceptedCount();
     }
 
-    private void acceptSome() {
-        for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
-            TcpSocket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                System.err.println("echo-server: accept failed: " + e.getMessage());
-                return;
-            }
-            if (socket == null) {
-                return;
-            }
-            acceptedCount++;
-            Connection c = new Connection(socket);
-            connections.add(c);
-            c.watcher.start();
-        }
+    private void serve(TcpSocket socket) {
+        Connection c = new Connection(socket);
+        connections.add(c);
+        c.watcher.start();
     }
 
     /// Stops accepting and closes every connection. Loop thread.
     @Override
     public void close() {
-        accepting.stop();
-        listener.close();
+        acceptor.close();
         for (Connection c : new ArrayList<>(connections)) {
             c.close();
         }
@@ -176,26 +151,6 @@ public final class EchoServer implements AutoCloseable {
     public static int run(Example example) throws Exception {
         Loop loop = example.newLoop();
         EchoServer server = start(loop, new InetSocketAddress(example.port(0, 34567)));
-        System.out.println("echo-server listening on " + server.localAddress() + " (" + loop.backendName()
-                + " backend); Ctrl-C stops it");
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            loop.execute(() -> loop.breakLoop(Loop.Break.ALL));
-            try {
-                closed.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "echo-server-shutdown"));
-        try {
-            loop.run();
-        } finally {
-            long accepted = server.acceptedCount();
-            server.close();
-            loop.close();
-            System.out.println("echo-server stopped after " + accepted + " connections");
-            closed.countDown();
-        }
-        return 0;
+        return Acceptor.serveUntilStopped(loop, server.acceptor, server);
     }
 }

@@ -18,8 +18,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,18 +37,7 @@ class EchoServerTest {
         Loop serverLoop = Loop.builder().backend(kind).build();
         EchoServer server = EchoServer.start(serverLoop, new InetSocketAddress("127.0.0.1", 0));
         InetSocketAddress address = server.localAddress();
-        CompletableFuture<Long> served = new CompletableFuture<>();
-        Thread serverThread = new Thread(() -> {
-            try {
-                serverLoop.run();
-                served.complete(server.acceptedCount());
-            } catch (Throwable t) {
-                served.completeExceptionally(t);
-            } finally {
-                serverLoop.close();
-            }
-        }, "echo-server-loop");
-        serverThread.start();
+        ServerLoop serverThread = new ServerLoop(serverLoop, server::acceptedCount, "echo-server-loop");
 
         List<String> failures = new ArrayList<>();
         long totalBytes = 0;
@@ -72,11 +59,10 @@ class EchoServerTest {
             }
             assertEquals(0, clientLoop.activeCount());
         } finally {
-            serverLoop.execute(server::close);
-            serverThread.join(TimeUnit.SECONDS.toMillis(20));
+            serverThread.stop(server::close);
         }
         assertTrue(failures.isEmpty(), failures.toString());
-        assertEquals(CONNECTIONS, served.get(5, TimeUnit.SECONDS));
+        assertEquals(CONNECTIONS, serverThread.accepted());
         assertTrue(totalBytes > 50L * CONNECTIONS * 1024, "payloads were sizeable");
         assertEquals(fdsBefore, OpenFds.count(), "every fd opened by the test is closed");
     }

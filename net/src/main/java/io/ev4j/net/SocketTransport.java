@@ -1,0 +1,68 @@
+package io.ev4j.net;
+
+import io.ev4j.core.IoSource;
+import io.ev4j.core.socket.TcpSocket;
+import io.ev4j.net.buffer.Buffer;
+
+import java.io.IOException;
+import java.nio.channels.ByteChannel;
+
+/// A [Transport] over a [TcpSocket]: `readv`/`writev` on its fd on native backends, scattering
+/// and gathering channel calls on the portable one.
+final class SocketTransport implements Transport {
+    private final TcpSocket socket;
+    private final IoSource source;
+    /// The fd on native backends, else -1.
+    private final int fd;
+    /// The channel on the portable backend, else null.
+    private final ByteChannel channel;
+
+    SocketTransport(TcpSocket socket) {
+        this.socket = socket;
+        this.source = socket.source();
+        if (source instanceof IoSource.Fd f) {
+            this.fd = f.fd();
+            this.channel = null;
+        } else if (((IoSource.Channel) source).channel() instanceof ByteChannel c) {
+            this.fd = -1;
+            this.channel = c;
+        } else {
+            throw new IllegalArgumentException("socket source is not a byte channel: " + source);
+        }
+    }
+
+    @Override
+    public IoSource source() {
+        return source;
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        return socket.finishConnect();
+    }
+
+    @Override
+    public long readInto(Buffer dst, int maxBytes) throws IOException {
+        return fd >= 0 ? dst.readFrom(fd, maxBytes) : dst.readFrom(channel, maxBytes);
+    }
+
+    @Override
+    public long writeFrom(Buffer src, long maxBytes) throws IOException {
+        return fd >= 0 ? src.writeTo(fd, maxBytes) : src.writeTo(channel, maxBytes);
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "tcp " + source;
+    }
+}

@@ -1,0 +1,146 @@
+package io.ev4j.net;
+
+import io.ev4j.core.BackendKind;
+import io.ev4j.core.Loop;
+import io.ev4j.core.NanoClock;
+import io.ev4j.core.socket.TcpListener;
+import io.ev4j.core.socket.TcpSocket;
+import io.ev4j.net.buffer.SegmentPool;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/// Shared by the connection tests: backends, loopback connections, fd counts, a manual clock.
+final class NetTesting {
+    private NetTesting() {
+    }
+
+    static { // the JDK keeps a descriptor or two from the first use of some channel kinds
+        try {
+            Pipe p = Pipe.open();
+            p.sink().close();
+            p.source().close();
+            try (ServerSocketChannel server = ServerSocketChannel.open()) {
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
+                     SocketChannel accepted = server.accept()) {
+                    assert client.isConnected() && accepted.isConnected();
+                }
+            }
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static Stream<BackendKind> backends() {
+        return Arrays.stream(BackendKind.values()).filter(BackendKind::isAvailable);
+    }
+
+    static Loop loop(BackendKind kind) {
+        return Loop.builder().backend(kind).build();
+    }
+
+    static Loop loop(BackendKind kind, NanoClock clock) {
+        return Loop.builder().backend(kind).clock(clock).build();
+    }
+
+    /// Entries in `/proc/self/fd` (-1 where there is none).
+    static int openFds() {
+        String[] names = new File("/proc/self/fd").list();
+        return names == null ? -1 : names.length;
+    }
+
+    static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /// A loopback port nothing listens on (bound once, then closed).
+    static InetSocketAddress deadAddress() throws IOException {
+        try (ServerSocketChannel s = ServerSocketChannel.open()) {
+            s.bind(loopback(0));
+            return (InetSocketAddress) s.getLocalAddress();
+        }
+    }
+
+    /// Runs `loop` without blocking until `done`, failing after `timeoutMs`.
+    /// A tick bounds each blocking iteration, so that a stall fails here instead of hanging.
+    static void runUntil(Loop loop, BooleanSupplier done, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        var tick = new io.ev4j.core.TimerWatcher(loop, (w, events) -> { });
+        tick.start(50_000_000L, 50_000_000L);
+        try {
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    fail("condition not reached within " + timeoutMs + " ms");
+                }
+                loop.runOnce();
+            }
+        } finally {
+            tick.stop();
+        }
+    }
+
+    /// A client made by [BufferedConnection#connect] and the server end accepted and wrapped
+    /// with CLOSE_ON_FREE, both on `loop`; the listener is closed again.
+    record Connected(BufferedConnection client, BufferedConnection server) {
+        void closeBoth() {
+            client.close();
+            server.close();
+        }
+    }
+
+    static Connected connect(Loop loop, SegmentPool pool, ConnectionOption... options) throws IOException {
+        try (TcpListener listener = TcpListener.listen(loop, loopback(0), 16)) {
+            BufferedConnection client = BufferedConnection.connect(loop, pool, listener.localAddress(), options);
+            TcpSocket accepted = null;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((accepted = listener.accept()) == null) {
+                assertTrue(System.nanoTime() < deadline, "no connection accepted");
+                loop.runNoWait();
+                Thread.onSpinWait();
+            }
+            ConnectionOption[] serverOptions = Arrays.copyOf(options, options.length + 1);
+            serverOptions[options.length] = ConnectionOption.CLOSE_ON_FREE;
+            return new Connected(client, BufferedConnection.wrap(loop, pool, accepted, serverOptions));
+        }
+    }
+
+    /// Closes the pool after checking that every segment came back.
+    static void closePool(SegmentPool pool) {
+        assertEquals(0, pool.outstanding(), "segments still held by buffers");
+        pool.close();
+    }
+
+    /// A clock that moves only when told to.
+    static final class ManualClock implements NanoClock {
+        private long nowNs;
+
+        @Override
+        public long nanoTime() {
+            return nowNs;
+        }
+
+        void advance(long ns) {
+            nowNs += ns;
+        }
+    }
+}
