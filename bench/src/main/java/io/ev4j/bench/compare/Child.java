@@ -144,6 +144,31 @@ final class Child implements AutoCloseable {
         return total;
     }
 
+    /// `[user, system]` CPU time of every live thread of the child, in ns, from the tick counts
+    /// of `/proc/<pid>/task/*/stat` (fields 14 and 15; 10 ms resolution at the usual 100 Hz), to
+    /// tell the program's own work from the kernel's.
+    long[] userSystemNs() throws IOException {
+        long user = 0;
+        long system = 0;
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                try {
+                    String s = Files.readString(task.resolve("stat"));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    user += Long.parseLong(f[11]);              // field 14 counted from 1, after "(comm)"
+                    system += Long.parseLong(f[12]);
+                } catch (IOException gone) {
+                    // that thread ended between the listing and the read
+                }
+            }
+        }
+        return new long[] {user * NS_PER_TICK, system * NS_PER_TICK};
+    }
+
+    /// Nanoseconds per clock tick of `/proc/.../stat` (USER_HZ is 100 on Linux).
+    private static final long NS_PER_TICK = 10_000_000L;
+
     /// Asks it to quit, then ends it if it does not within a few seconds. Never throws.
     @Override
     public void close() {

@@ -75,7 +75,7 @@ public final class CompareMain {
             shapes.add(Shape.parse(spec));
         }
         int reps = repeats != null ? repeats : quick ? 1 : 3;
-        long warmup = warmupMs != null ? warmupMs : quick ? 1000 : 1500;
+        long warmup = warmupMs != null ? warmupMs : 1000;
         long measure = measureMs != null ? measureMs : quick ? 1500 : 2000;
 
         Path module = moduleDir();
@@ -91,7 +91,7 @@ public final class CompareMain {
         long started = System.nanoTime();
         Results results = new Results();
         if (only.contains("echo")) {
-            new EchoComparison(impls, shapes, reps, warmup, measure).run(results);
+            new EchoComparison(impls, shapes, reps, warmup, measure, quick ? 3 : 8).run(results);
         }
         if (only.contains("idle")) {
             new IdleFdsRun(quick, reps).run(results);

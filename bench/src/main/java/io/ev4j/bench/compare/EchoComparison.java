@@ -8,11 +8,12 @@ import java.util.List;
 /// server CPU) and one load JVM (pinned to the load CPU) that run every shape in turn.
 ///
 /// ```java
-/// new EchoComparison(List.of("ev4j-epoll", "netty-epoll"), shapes, 3, 1500, 2000).run(results);
+/// new EchoComparison(List.of("ev4j-epoll", "netty-epoll"), shapes, 3, 1000, 2000, 8).run(results);
 /// ```
 ///
-/// Each server JVM is first warmed up for four times the warm-up time on two shapes whose figures
-/// are not kept, so that compilation happens before any window. Per shape: the load warms up, then stops sending and says so; the runner reads the
+/// Each server JVM is first warmed up for twice the warm-up time (at least 2 s) on two shapes
+/// whose figures are not kept, then longer while its compiler is still busy, so that
+/// compilation happens before any window. Per shape: the load warms up, then stops sending and says so; the runner reads the
 /// server's CPU time (`/proc/<pid>/task/*/schedstat`, from outside) and asks it for its
 /// allocated bytes; the load measures for the window; the runner reads both again. CPU and
 /// bytes per message are the differences divided by the messages echoed in the window.
@@ -31,14 +32,18 @@ final class EchoComparison {
     private final long warmupMs;
     private final long measureMs;
     private final long prewarmMs;
+    /// At most this many extra warm-up seconds per server JVM (see [#prewarm]).
+    private final int settleRounds;
+    private static final double SETTLE_SHARE = 0.05;
 
-    EchoComparison(List<String> impls, List<Shape> shapes, int repeats, long warmupMs, long measureMs) {
+    EchoComparison(List<String> impls, List<Shape> shapes, int repeats, long warmupMs, long measureMs, int settleRounds) {
         this.impls = impls;
         this.shapes = shapes;
         this.repeats = repeats;
         this.warmupMs = warmupMs;
         this.measureMs = measureMs;
-        this.prewarmMs = Math.max(2000, 4 * warmupMs);
+        this.prewarmMs = Math.max(2000, 2 * warmupMs);
+        this.settleRounds = settleRounds;
     }
 
     void run(Results out) throws InterruptedException {
@@ -64,15 +69,19 @@ final class EchoComparison {
              Child load = Child.start("load", Child.java(Pinning.LOAD_CPU, LOAD_JVM, "io.ev4j.bench.load.LoadMain"))) {
             int port = Integer.parseInt(server.expect("listening", 30_000).split(" ")[1]);
             stats(server);                                // the first answer loads classes; not in any window
-            prewarm(load, port);
+            prewarm(server, load, port);
             for (Shape shape : shapes) {
                 load.send("run " + shape.spec() + " " + port + " " + warmupMs + " " + measureMs);
                 load.expect("mark start", warmupMs + 60_000);
                 long[] before = stats(server);             // allocation first, then CPU: the answer's cost stays out
                 long cpuBefore = server.cpuNs();
+                long[] splitBefore = server.userSystemNs();
+                long loadCpuBefore = load.cpuNs();
                 load.send("go");
                 load.expect("mark end", measureMs + 60_000);
                 long cpuAfter = server.cpuNs();
+                long[] splitAfter = server.userSystemNs();
+                long loadCpuAfter = load.cpuNs();
                 long[] after = stats(server);
                 load.send("go");
                 String[] r = load.expect("result", 60_000).split(" ");
@@ -88,9 +97,15 @@ final class EchoComparison {
                 out.add(key(w, impl, "cpu_ns_per_msg", "ns"), (double) (cpuAfter - cpuBefore) / messages);
                 out.add(key(w, impl, "loop_cpu_ns_per_msg", "ns"), (double) (after[1] - before[1]) / messages);
                 out.add(key(w, impl, "alloc_b_per_msg", "B"), (double) (after[0] - before[0]) / messages);
-                System.out.printf("  %-12s %9.0f msgs/s  p50 %8.1f us  p99 %8.1f us  cpu %7.0f ns/msg  alloc %6.2f B/msg%n",
+                out.add(key(w, impl, "user_ns_per_msg", "ns"), (double) (splitAfter[0] - splitBefore[0]) / messages);
+                out.add(key(w, impl, "sys_ns_per_msg", "ns"), (double) (splitAfter[1] - splitBefore[1]) / messages);
+                out.add(key(w, impl, "server_busy", "%"), 100.0 * (cpuAfter - cpuBefore) / Long.parseLong(r[2]));
+                out.add(key(w, impl, "load_cpu_ns_per_msg", "ns"), (double) (loadCpuAfter - loadCpuBefore) / messages);
+                System.out.printf("  %-12s %9.0f msgs/s  p50 %8.1f us  p99 %8.1f us  cpu %7.0f ns/msg  alloc %6.2f B/msg"
+                                + "  load cpu %7.0f ns/msg%n",
                         w, messages / seconds, Long.parseLong(r[3]) / 1e3, Long.parseLong(r[4]) / 1e3,
-                        (double) (cpuAfter - cpuBefore) / messages, (double) (after[0] - before[0]) / messages);
+                        (double) (cpuAfter - cpuBefore) / messages, (double) (after[0] - before[0]) / messages,
+                        (double) (loadCpuAfter - loadCpuBefore) / messages);
             }
         }
     }
@@ -98,15 +113,34 @@ final class EchoComparison {
     /// Runs the pipelined shape (many messages per second, so the JIT sees the echo path soon)
     /// and then one message per connection on the server before any shape is measured, and
     /// throws the figures away: without it the first shape pays for the server's compilation.
-    private void prewarm(Child load, int port) throws InterruptedException {
+    /// Then, up to `settleRounds` times, one more second of the pipelined shape while the
+    /// server's threads other than the loop (the compiler, mostly) still used more than
+    /// [#SETTLE_SHARE] of its CPU time: on a busy machine compilation can take that long.
+    private void prewarm(Child server, Child load, int port) throws InterruptedException, java.io.IOException {
         for (String spec : List.of("10x16x512", "100x1x64")) {
-            load.send("run " + spec + " " + port + " " + prewarmMs / 2 + " 1");
-            load.expect("mark start", prewarmMs + 60_000);
-            load.send("go");
-            load.expect("mark end", 60_000);
-            load.send("go");
-            load.expect("result", 60_000);
+            warmRound(load, spec, port, prewarmMs / 2);
         }
+        for (int round = 0; round < settleRounds; round++) {
+            long cpu0 = server.cpuNs();
+            long loop0 = stats(server)[1];
+            warmRound(load, "10x16x512", port, 1000);
+            long cpu = server.cpuNs() - cpu0;
+            long loop = stats(server)[1] - loop0;
+            if (cpu - loop <= SETTLE_SHARE * cpu) {
+                return;
+            }
+            System.out.printf("  (other threads still used %.0f %% of the server's CPU; warming up one more second)%n",
+                    100.0 * (cpu - loop) / cpu);
+        }
+    }
+
+    private static void warmRound(Child load, String spec, int port, long ms) throws InterruptedException {
+        load.send("run " + spec + " " + port + " " + ms + " 1");
+        load.expect("mark start", ms + 60_000);
+        load.send("go");
+        load.expect("mark end", 60_000);
+        load.send("go");
+        load.expect("result", 60_000);
     }
 
     /// `[allocatedBytes, loopThreadCpuNs]` from the server.

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /// The timer part: the JMH `TimerComparisonBenchmark` (ev4j's timers, the JDK's scheduled
 /// executor, the peer's hashed wheel, each against 100,000 background timers) with short
@@ -14,9 +16,9 @@ import java.util.List;
 /// new TimerRun(false, dir).run(results);
 /// ```
 ///
-/// `min`/`max` of a timer figure are JMH's 99.9 % confidence bounds (score -/+ error), not
-/// separate runs. The ratios are the peer's ns per operation divided by ev4j's: how many
-/// times faster ev4j is (the target for start+stop against the scheduled executor: >= 3).
+/// Median, min and max of a timer figure are over JMH's measured iterations. The ratios are
+/// the peer's ns per operation divided by ev4j's, iteration by iteration: how many times faster
+/// ev4j is (the target for start+stop against the scheduled executor: >= 3).
 final class TimerRun {
     static final String SECTION = "timers";
     static final String RATIO_SECTION = "timer-ratio";
@@ -33,41 +35,54 @@ final class TimerRun {
         Path csv = dir.resolve("timers-jmh.csv");
         String pattern = quick ? "TimerComparisonBenchmark.startCancel" : "TimerComparisonBenchmark";
         List<String> jmh = List.of(pattern, "-f", "1", "-wi", quick ? "1" : "2", "-w", "500ms",
-                "-i", quick ? "2" : "3", "-r", "500ms", "-rf", "csv", "-rff", csv.toString());
+                "-i", quick ? "3" : "5", "-r", quick ? "300ms" : "400ms", "-rf", "csv", "-rff", csv.toString());
         System.out.println("timers: JMH " + String.join(" ", jmh));
+        List<String> output;
         try (Child child = Child.start("jmh", Child.java(Pinning.SERVER_CPU, List.of(), "org.openjdk.jmh.Main",
                 jmh.toArray(String[]::new)))) {
-            List<String> output = child.readAll(300_000);
+            output = child.readAll(300_000);
             int exit = child.waitFor(30_000);
-            if (exit != 0 || !Files.exists(csv)) {
+            if (exit != 0) {
                 out.note("timers: JMH exited with " + exit + "; last lines: "
                         + String.join(" | ", output.subList(Math.max(0, output.size() - 5), output.size())));
                 return;
             }
         }
-        parse(Files.readAllLines(csv), out);
+        Files.write(dir.resolve("timers-jmh.txt"), output);
+        parse(output, out);
     }
 
+    /// Reads JMH's own lines: `# Benchmark: ...TimerComparisonBenchmark.restart_ev4j` starts a
+    /// benchmark, each measured `Iteration   N: 41.2 ns/op` is one value of it.
     static void parse(List<String> lines, Results out) {
-        List<String[]> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.replace("\"", "").split(",");
-            String name = f[0].substring(f[0].lastIndexOf('.') + 1);          // startCancel_ev4j
-            String workload = name.substring(0, name.indexOf('_'));
-            String subject = name.substring(name.indexOf('_') + 1);
-            double score = Double.parseDouble(f[4]);
-            double error = f[5].equals("NaN") ? 0 : Double.parseDouble(f[5]);
-            Results.Key key = new Results.Key(SECTION, workload, subject, "ns_per_op", "ns");
-            out.add(key, score - error);
-            out.add(key, score);
-            out.add(key, score + error);
-            rows.add(new String[] {workload, subject, Double.toString(score)});
+        String workload = null;
+        String subject = null;
+        Map<String, Map<String, List<Double>>> byWorkload = new LinkedHashMap<>();
+        for (String line : lines) {
+            if (line.startsWith("# Benchmark: ")) {
+                String name = line.substring(line.lastIndexOf('.') + 1).trim();     // startCancel_ev4j
+                workload = name.substring(0, name.indexOf('_'));
+                subject = name.substring(name.indexOf('_') + 1);
+            } else if (line.startsWith("Iteration") && workload != null && line.endsWith("ns/op")) {
+                String value = line.substring(line.indexOf(':') + 1, line.length() - "ns/op".length()).trim();
+                double ns = Double.parseDouble(value.replace(",", ""));
+                out.add(new Results.Key(SECTION, workload, subject, "ns_per_op", "ns"), ns);
+                byWorkload.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                        .computeIfAbsent(subject, x -> new ArrayList<>()).add(ns);
+            }
         }
-        for (String[] peer : rows) {
-            for (String[] ours : rows) {
-                if (ours[0].equals(peer[0]) && ours[1].equals("ev4j") && !peer[1].equals("ev4j")) {
-                    out.add(new Results.Key(RATIO_SECTION, peer[0], peer[1] + "/ev4j", "speedup", "x"),
-                            Double.parseDouble(peer[2]) / Double.parseDouble(ours[2]));
+        for (Map.Entry<String, Map<String, List<Double>>> w : byWorkload.entrySet()) {
+            List<Double> ours = w.getValue().get("ev4j");
+            if (ours == null) {
+                continue;
+            }
+            for (Map.Entry<String, List<Double>> peer : w.getValue().entrySet()) {
+                if (!peer.getKey().equals("ev4j")) {
+                    List<Double> theirs = peer.getValue();
+                    for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+                        out.add(new Results.Key(RATIO_SECTION, w.getKey(), peer.getKey() + "/ev4j", "speedup", "x"),
+                                theirs.get(i) / ours.get(i));
+                    }
                 }
             }
         }

@@ -76,13 +76,19 @@ public final class IdleFdsMain {
             }
         }
         for (String backend : backends) {
+            try {
+                measure(backend, Math.min(100, sizes.get(0)), Math.min(active, sizes.get(0)), 1, 1000, false);
+            } catch (IOException | RuntimeException e) {
+                System.out.println("skip " + backend + " all failed: " + e.toString().replace('\n', ' '));
+                continue;
+            }
             for (int size : skipped) {
                 System.out.println("skip " + backend + " " + size + " needs " + (2L * size + OWN_FDS)
                         + " fds, the soft limit is " + limit);
             }
             for (int size : run) {
                 try {
-                    measure(backend, size, Math.min(active, size), rounds, roundMs);
+                    measure(backend, size, Math.min(active, size), rounds, roundMs, true);
                 } catch (IOException | RuntimeException e) {
                     System.out.println("skip " + backend + " " + size + " failed: " + e.toString().replace('\n', ' '));
                 }
@@ -120,7 +126,10 @@ public final class IdleFdsMain {
         }
     }
 
-    private static void measure(String backend, int size, int active, int rounds, long roundMs) throws IOException {
+    /// `print` false: a warm-up run whose figures are dropped (the first size would otherwise pay
+    /// for compiling the loop's path).
+    private static void measure(String backend, int size, int active, int rounds, long roundMs, boolean print)
+            throws IOException {
         Pair[] pairs = new Pair[size];
         try (Loop loop = Loop.builder().backend(backend).build();
              TcpListener listener = TcpListener.listen(loop, new InetSocketAddress("127.0.0.1", 0), 4096)) {
@@ -157,7 +166,7 @@ public final class IdleFdsMain {
                         loopNs += now - t0;
                         iterations++;
                     }
-                    if (round > 0) {
+                    if (round > 0 && print) {
                         System.out.printf(java.util.Locale.ROOT, "idle %s %d %.3f %.3f%n", backend, size,
                                 (now - start) / 1e3 / iterations, loopNs / 1e3 / iterations);
                     }
