@@ -129,41 +129,41 @@ final class Child implements AutoCloseable {
     /// CPU time of every live thread of the child, in ns, from `/proc/<pid>/task/*/schedstat`
     /// (the scheduler's own count, ns resolution), read from outside so it costs the child nothing.
     long cpuNs() throws IOException {
-        long total = 0;
-        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-        try (var dir = Files.newDirectoryStream(tasks)) {
-            for (Path task : dir) {
-                try {
-                    String s = Files.readString(task.resolve("schedstat"));
-                    total += Long.parseLong(s.substring(0, s.indexOf(' ')));
-                } catch (IOException gone) {
-                    // that thread ended between the listing and the read
-                }
-            }
-        }
-        return total;
+        return sumOverThreads("schedstat", s -> new long[] {Long.parseLong(s.substring(0, s.indexOf(' ')))})[0];
     }
 
     /// `[user, system]` CPU time of every live thread of the child, in ns, from the tick counts
     /// of `/proc/<pid>/task/*/stat` (fields 14 and 15; 10 ms resolution at the usual 100 Hz), to
     /// tell the program's own work from the kernel's.
     long[] userSystemNs() throws IOException {
-        long user = 0;
-        long system = 0;
+        long[] ticks = sumOverThreads("stat", s -> {
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");     // f[0] is field 3
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+        });
+        return new long[] {ticks[0] * NS_PER_TICK, ticks[1] * NS_PER_TICK};
+    }
+
+    /// Sums what `parse` makes of `/proc/<pid>/task/<tid>/<file>` over the child's threads.
+    private long[] sumOverThreads(String file, java.util.function.Function<String, long[]> parse) throws IOException {
+        long[] total = null;
         Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
         try (var dir = Files.newDirectoryStream(tasks)) {
             for (Path task : dir) {
+                long[] v;
                 try {
-                    String s = Files.readString(task.resolve("stat"));
-                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                    user += Long.parseLong(f[11]);              // field 14 counted from 1, after "(comm)"
-                    system += Long.parseLong(f[12]);
+                    v = parse.apply(Files.readString(task.resolve(file)));
                 } catch (IOException gone) {
-                    // that thread ended between the listing and the read
+                    continue;                       // that thread ended between the listing and the read
+                }
+                if (total == null) {
+                    total = new long[v.length];
+                }
+                for (int i = 0; i < v.length; i++) {
+                    total[i] += v[i];
                 }
             }
         }
-        return new long[] {user * NS_PER_TICK, system * NS_PER_TICK};
+        return total != null ? total : new long[2];
     }
 
     /// Nanoseconds per clock tick of `/proc/.../stat` (USER_HZ is 100 on Linux).

@@ -13,8 +13,8 @@ import java.util.List;
 ///
 /// Each server JVM is first warmed up for twice the warm-up time (at least 2 s) on two shapes
 /// whose figures are not kept, then longer while its compiler is still busy, so that
-/// compilation happens before any window. Per shape: the load warms up, then stops sending and says so; the runner reads the
-/// server's CPU time (`/proc/<pid>/task/*/schedstat`, from outside) and asks it for its
+/// compilation happens before any window. Per shape: the load warms up, then stops sending
+/// and says so; the runner reads the server's CPU time (`/proc/<pid>/task/*/schedstat`, from outside) and asks it for its
 /// allocated bytes; the load measures for the window; the runner reads both again. CPU and
 /// bytes per message are the differences divided by the messages echoed in the window.
 final class EchoComparison {
