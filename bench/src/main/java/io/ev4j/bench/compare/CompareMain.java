@@ -23,7 +23,8 @@ import java.util.Set;
 /// ```
 ///
 /// Options: `--quick`, `--repeats N`, `--impls a,b`, `--shapes 100x1x64,...`, `--warmup-ms`,
-/// `--measure-ms`, `--only echo,idle,timers`, `--no-pin`, `--out DIR`. Results go to
+/// `--measure-ms`, `--only echo,idle,timers`, `--no-pin`, `--out DIR`; `--chart-from X.csv
+/// [subtitle]` only redraws `X.svg` from a results CSV. Results go to
 /// `bench/results/<date-time>/` (`results.csv`, `ratios.svg`, `table.txt`); a full run (not
 /// `--quick`, not narrowed with `--only`/`--impls`/`--shapes`) also copies them to
 /// `docs/bench/latest.csv`, `latest.svg` and `latest.txt`.
@@ -57,6 +58,13 @@ public final class CompareMain {
                 case "--only" -> { only = Set.of(args[++i].split(",")); narrowed = true; }
                 case "--no-pin" -> Pinning.disable();
                 case "--out" -> out = Path.of(args[++i]);
+                case "--chart-from" -> {
+                    Path csv = Path.of(args[++i]);
+                    Path svg = csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", "") + ".svg");
+                    SvgChart.write(Results.readCsv(csv), svg, args.length > i + 1 ? args[++i] : csv.toString());
+                    System.out.println("wrote " + svg);
+                    return;
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; options: --quick, "
                         + "--repeats N, --impls a,b, --shapes CxPxS,..., --warmup-ms MS, --measure-ms MS, "
                         + "--only echo,idle,timers, --no-pin, --out DIR");

@@ -86,6 +86,24 @@ final class Results {
         Files.writeString(file, sb, StandardCharsets.UTF_8);
     }
 
+    /// Reads back what [#writeCsv] wrote, each row as the three values min, median, max (which
+    /// keep its median, min and max), to redraw a chart without running again.
+    static Results readCsv(Path file) throws IOException {
+        Results r = new Results();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            if (f.length < 8 || f[5].isEmpty()) {
+                continue;
+            }
+            Key k = new Key(f[0], f[1], f[2], f[3], f[4]);
+            r.add(k, Double.parseDouble(f[6]));
+            r.add(k, Double.parseDouble(f[5]));
+            r.add(k, Double.parseDouble(f[7]));
+        }
+        return r;
+    }
+
     static String number(double v) {
         if (Double.isNaN(v)) {
             return "";
