@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 ///   threads so far (read first, so that answering allocates outside the figure as far as it
 ///   can), and the CPU time of the loop thread alone. The process's CPU time is read from
 ///   outside (`/proc/<pid>/task/*/schedstat`), so that asking costs the server nothing;
+/// - `threads` -> `thread <allocatedBytes> <cpuNs> <name>` per live thread, then `end`
+///   (to find which thread allocates or burns time);
 /// - `quit`, or the end of stdin -> exits.
 public final class EchoServerMain {
     private EchoServerMain() {
@@ -43,6 +45,16 @@ public final class EchoServerMain {
                     long allocatedBytes = threads.getTotalThreadAllocatedBytes();
                     long loopCpuNs = threads.getThreadCpuTime(server.loopThreadId());
                     System.out.println("stats " + allocatedBytes + " " + loopCpuNs);
+                }
+                case "threads" -> {
+                    for (long id : threads.getAllThreadIds()) {
+                        var info = threads.getThreadInfo(id);
+                        if (info != null) {
+                            System.out.println("thread " + threads.getThreadAllocatedBytes(id) + " "
+                                    + threads.getThreadCpuTime(id) + " " + info.getThreadName().replace(' ', '_'));
+                        }
+                    }
+                    System.out.println("end");
                 }
                 case "quit" -> Runtime.getRuntime().halt(0);
                 case "" -> { }
