@@ -43,6 +43,9 @@ import javax.net.ssl.SSLException;
 ///   a connect is in progress). Every transfer restarts them.
 /// - **Filters** ([#setFilters]) transform bytes between the socket and the buffers; **rate
 ///   limits** ([#setRateLimit], [RateLimitGroup]) cap bytes per tick.
+/// - **TLS**: the `wrap` and `connect` overloads that take a [TlsConfig] put an `SSLEngine`
+///   between the socket and the buffers, which then hold plaintext; `CONNECTED` comes when the
+///   handshake completes, and [#tlsSession()] tells what was negotiated.
 ///
 /// ## Guarantees and caveats
 /// - The steady state (read into the input, callback, write from the output) allocates nothing
