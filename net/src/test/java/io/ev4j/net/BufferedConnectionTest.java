@@ -1,11 +1,7 @@
 package io.ev4j.net;
 
 import io.ev4j.core.BackendKind;
-import io.ev4j.core.Loop;
 import io.ev4j.core.TimerWatcher;
-import io.ev4j.net.buffer.SegmentPool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -34,30 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /// Buffered connections over real loopback TCP on every backend.
 @Timeout(30)
 @EnabledOnOs(OS.LINUX)
-class BufferedConnectionTest {
-    private final SegmentPool pool = new SegmentPool();
+class BufferedConnectionTest extends NetTestCase {
     private final List<String> events = new ArrayList<>();
-    private int fdsBefore;
-    private Loop loop;
 
     static java.util.stream.Stream<BackendKind> backends() {
         return NetTesting.backends();
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = NetTesting.openFds();
-    }
-
-    @AfterEach
-    void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            assertEquals(0, loop.activeCount(), "loop not empty");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
     }
 
     private BufferedConnection.EventCallback record(String who) {

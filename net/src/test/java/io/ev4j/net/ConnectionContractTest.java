@@ -2,9 +2,6 @@ package io.ev4j.net;
 
 import io.ev4j.core.BackendKind;
 import io.ev4j.core.Loop;
-import io.ev4j.net.buffer.SegmentPool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -26,27 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /// events, and closing from inside callbacks.
 @Timeout(30)
 @EnabledOnOs(OS.LINUX)
-class ConnectionContractTest {
-    private final SegmentPool pool = new SegmentPool();
+class ConnectionContractTest extends NetTestCase {
     private final List<String> seen = new ArrayList<>();
-    private int fdsBefore;
-    private Loop loop;
 
     static java.util.stream.Stream<BackendKind> backends() {
         return NetTesting.backends();
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = NetTesting.openFds();
-    }
-
-    @AfterEach
-    void checkEmpty() {
-        assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-        loop.close();
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
     }
 
     @ParameterizedTest

@@ -4,8 +4,6 @@ import io.ev4j.core.BackendKind;
 import io.ev4j.core.Loop;
 import io.ev4j.net.buffer.Buffer;
 import io.ev4j.net.buffer.SegmentPool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -29,28 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /// and over pairs.
 @Timeout(30)
 @EnabledOnOs(OS.LINUX)
-class ConnectionFilterTest {
-    private final SegmentPool pool = new SegmentPool(64, 64);
+class ConnectionFilterTest extends NetTestCase {
+    ConnectionFilterTest() {
+        super(new SegmentPool(64, 64));
+    }
+
     private final List<String> events = new ArrayList<>();
     private final List<ConnectionFilter.Mode> modes = new ArrayList<>();
-    private int fdsBefore;
-    private Loop loop;
 
     static java.util.stream.Stream<BackendKind> backends() {
         return NetTesting.backends();
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = NetTesting.openFds();
-    }
-
-    @AfterEach
-    void checkEmpty() {
-        assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-        loop.close();
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
     }
 
     /// Upper-cases ASCII letters, at most `dstLimit` bytes per call; records the modes.

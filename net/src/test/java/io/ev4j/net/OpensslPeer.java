@@ -122,11 +122,13 @@ final class OpensslPeer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
         reader.join(5_000);
+        process.getOutputStream().close();          // the pipes now, not when a cleaner runs
+        process.getInputStream().close();
     }
 }

@@ -1,10 +1,6 @@
 package io.ev4j.net;
 
 import io.ev4j.core.BackendKind;
-import io.ev4j.core.Loop;
-import io.ev4j.net.buffer.SegmentPool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -16,7 +12,6 @@ import java.io.IOException;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,32 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /// Token buckets and groups over loopback TCP, counted per tick of a manual clock.
 @Timeout(30)
 @EnabledOnOs(OS.LINUX)
-class RateLimitTest {
+class RateLimitTest extends NetTestCase {
     private static final long TICK_NS = 10_000_000L;
     private static final long UNLIMITED = Long.MAX_VALUE;
 
-    private final SegmentPool pool = new SegmentPool();
     private final NetTesting.ManualClock clock = new NetTesting.ManualClock();
-    private int fdsBefore;
-    private Loop loop;
 
     static java.util.stream.Stream<BackendKind> backends() {
         return NetTesting.backends();
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = NetTesting.openFds();
-    }
-
-    @AfterEach
-    void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
     }
 
     /// Runs enough passes without blocking for every byte allowed now to move.

@@ -6,16 +6,13 @@ import static io.ev4j.net.ConnectionEvents.ERROR;
 import static io.ev4j.net.ConnectionEvents.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ev4j.core.BackendKind;
-import io.ev4j.core.Loop;
 import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
-import io.ev4j.net.buffer.SegmentPool;
 import io.ev4j.net.tls.SelfSignedCertificate;
 import io.ev4j.net.tls.TlsConfig;
 
@@ -31,9 +28,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -44,15 +39,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /// TLS connections between two ev4j ends over loopback TCP, on every backend.
 @Timeout(60)
 @EnabledOnOs(OS.LINUX)
-class TlsConnectionTest {
+class TlsConnectionTest extends NetTestCase {
     @TempDir
     static Path dir;
     static SelfSignedCertificate cert;
 
-    private final SegmentPool pool = new SegmentPool();
     private final List<String> events = new ArrayList<>();
-    private int fdsBefore;
-    private Loop loop;
 
     static Stream<BackendKind> backends() {
         return NetTesting.backends();
@@ -61,22 +53,6 @@ class TlsConnectionTest {
     @BeforeAll
     static void makeCertificate() throws IOException {
         cert = SelfSignedCertificate.create(dir, "localhost");
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = NetTesting.openFds();
-    }
-
-    @AfterEach
-    void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            assertEquals(0, loop.activeCount(), "loop not empty");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
     }
 
     private BufferedConnection.EventCallback record(String who) {

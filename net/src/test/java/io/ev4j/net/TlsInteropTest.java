@@ -2,14 +2,12 @@ package io.ev4j.net;
 
 import static io.ev4j.net.ConnectionEvents.CONNECTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ev4j.core.BackendKind;
 import io.ev4j.core.Loop;
 import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
-import io.ev4j.net.buffer.SegmentPool;
 import io.ev4j.net.tls.SelfSignedCertificate;
 import io.ev4j.net.tls.TlsConfig;
 
@@ -22,9 +20,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -38,38 +34,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 /// certificate made at test time; skipped where no `openssl` program is installed.
 @Timeout(60)
 @EnabledOnOs(OS.LINUX)
-class TlsInteropTest {
+class TlsInteropTest extends NetTestCase {
     @TempDir
     static Path dir;
     static SelfSignedCertificate cert;
     static Path[] pem;
 
-    private final SegmentPool pool = new SegmentPool();
     private final List<String> events = new ArrayList<>();
-    private int fdsBefore;
-    private Loop loop;
 
     @BeforeAll
     static void makeCertificate() throws IOException {
         OpensslPeer.openssl();
         cert = SelfSignedCertificate.create(dir, "localhost");
         pem = cert.writePem(dir);
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = NetTesting.openFds();
-    }
-
-    @AfterEach
-    void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            assertEquals(0, loop.activeCount(), "loop not empty");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
     }
 
     @Test

@@ -46,6 +46,7 @@ public record SelfSignedCertificate(Path keyStore, String password, String alias
                 "-storetype", "PKCS12", "-keystore", store.toString(),
                 "-storepass", password, "-keypass", password);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();               // no input; and no pipe left for a cleaner to close later
         String output;
         try (InputStream out = p.getInputStream()) {
             output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
