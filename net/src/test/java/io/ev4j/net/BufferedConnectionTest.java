@@ -51,13 +51,7 @@ class BufferedConnectionTest {
 
     @AfterEach
     void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            assertEquals(0, loop.activeCount(), "loop not empty");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
+        NetTesting.closeAndCheckClean(loop, pool, fdsBefore);
     }
 
     private BufferedConnection.EventCallback record(String who) {

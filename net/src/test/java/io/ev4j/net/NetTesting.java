@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -122,6 +123,19 @@ final class NetTesting {
             serverOptions[options.length] = ConnectionOption.CLOSE_ON_FREE;
             return new Connected(client, BufferedConnection.wrap(loop, pool, accepted, serverOptions));
         }
+    }
+
+    /// What every connection test checks after each test: `loop` (if any) has nothing left
+    /// to run and is closed, every segment came back to `pool` (closed then), and the process
+    /// has `fdsBefore` descriptors open again.
+    static void closeAndCheckClean(Loop loop, SegmentPool pool, int fdsBefore) {
+        if (loop != null) {
+            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
+            assertEquals(0, loop.activeCount(), "loop not empty");
+            loop.close();
+        }
+        closePool(pool);
+        assertEquals(fdsBefore, openFds(), "open fds");
     }
 
     /// Closes the pool after checking that every segment came back.

@@ -6,7 +6,6 @@ import static io.ev4j.net.ConnectionEvents.ERROR;
 import static io.ev4j.net.ConnectionEvents.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,13 +69,7 @@ class TlsConnectionTest {
 
     @AfterEach
     void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            assertEquals(0, loop.activeCount(), "loop not empty");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
+        NetTesting.closeAndCheckClean(loop, pool, fdsBefore);
     }
 
     private BufferedConnection.EventCallback record(String who) {

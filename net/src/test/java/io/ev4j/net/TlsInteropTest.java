@@ -2,7 +2,6 @@ package io.ev4j.net;
 
 import static io.ev4j.net.ConnectionEvents.CONNECTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ev4j.core.BackendKind;
@@ -63,13 +62,7 @@ class TlsInteropTest {
 
     @AfterEach
     void checkEmpty() {
-        if (loop != null) {
-            assertFalse(loop.run(Loop.RunMode.NOWAIT), "watchers left active");
-            assertEquals(0, loop.activeCount(), "loop not empty");
-            loop.close();
-        }
-        NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
+        NetTesting.closeAndCheckClean(loop, pool, fdsBefore);
     }
 
     @Test
