@@ -22,4 +22,16 @@ public final class ExampleJvm {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).start();
     }
+
+    /// Sends `SIGINT` to `process` (the JDK can send only `SIGTERM` and `SIGKILL` itself), through
+    /// the `kill` command.
+    ///
+    /// @throws IOException `kill` could not run or failed
+    public static void interrupt(Process process) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        int code = kill.waitFor();
+        if (code != 0) {
+            throw new IOException("kill -INT " + process.pid() + " exited " + code);
+        }
+    }
 }
