@@ -29,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// `hello-world` in process (buffered clients on the same loop; every watcher, segment and fd
@@ -90,11 +89,8 @@ class HelloWorldTest {
         long interruptedNs;
         long exitedNs;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = out.readLine();
-            assertNotNull(first, "no output");
-            lines.add(first);
-            Matcher m = LISTENING.matcher(first);
-            assertTrue(m.matches(), first);
+            Matcher m = ExampleJvm.expectLine(out, lines, LISTENING);
+            String first = lines.getFirst();
             assertEquals(kind.backendName(), m.group(2));
             assertEquals(p.pid(), Long.parseLong(m.group(3)));
             int port = Integer.parseInt(m.group(1));
