@@ -5,6 +5,7 @@ import io.ev4j.examples.echo.BufferedEchoServer;
 import io.ev4j.examples.echo.EchoServer;
 import io.ev4j.examples.echo.TlsEchoServer;
 import io.ev4j.examples.fifo.EventReadFifo;
+import io.ev4j.examples.hello.HelloWorld;
 import io.ev4j.examples.seed.SeedEchoClient;
 import io.ev4j.examples.seed.SeedEchoServer;
 import io.ev4j.examples.signal.SignalTest;
@@ -42,6 +43,8 @@ public final class Main {
                 "the echo server on buffered connections (port 34567); watermarks for backpressure", BufferedEchoServer::run));
         EXAMPLES.put("tls-echo-server", new Entry("[port] [keystore.p12 password]",
                 "the buffered echo server over TLS (port 34568), self-signed certificate unless given", TlsEchoServer::run));
+        EXAMPLES.put("hello-world", new Entry("[port]",
+                "writes 'Hello, World!' to each client on port 9995 and closes; SIGINT exits 2 s later", HelloWorld::run));
         EXAMPLES.put("signal-test", new Entry("",
                 "prints a line on each SIGINT (Ctrl-C); the second one exits 0", SignalTest::run));
         EXAMPLES.put("time-test", new Entry("[ticks]",

@@ -1,7 +1,10 @@
 package io.ev4j.net;
 
 import io.ev4j.core.Loop;
+import io.ev4j.core.socket.StreamSocket;
 import io.ev4j.core.socket.TcpSocket;
+import io.ev4j.core.socket.UnixAddress;
+import io.ev4j.core.socket.UnixSocket;
 import io.ev4j.net.buffer.Buffer;
 import io.ev4j.net.buffer.SegmentPool;
 import io.ev4j.net.tls.TlsConfig;
@@ -11,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import javax.net.ssl.SSLException;
 
 /// A socket with an input and an output [Buffer], driven by the loop: a protocol is written as
 /// callbacks on bytes rather than on system calls.
@@ -84,11 +86,11 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
         super(loop, pool, transport, closeOnFree, options);
     }
 
-    /// A connection over `socket`, connected already (accepted, say). The socket is closed by
-    /// [#close()] only with [ConnectionOption#CLOSE_ON_FREE].
-    public static BufferedConnection wrap(Loop loop, SegmentPool pool, TcpSocket socket, ConnectionOption... options) {
-        Objects.requireNonNull(socket, "socket");
-        return new BufferedConnection(loop, pool, new SocketTransport(socket), false, options);
+    /// A connection over `socket`, TCP or Unix-domain, connected already (accepted, say). The
+    /// socket is closed by [#close()] only with [ConnectionOption#CLOSE_ON_FREE].
+    public static BufferedConnection wrap(Loop loop, SegmentPool pool, StreamSocket socket,
+                                          ConnectionOption... options) {
+        return ConnectionFactory.wrap(loop, pool, socket, null, options);
     }
 
     /// Starts connecting to `remote`; the event callback gets [ConnectionEvents#CONNECTED] or
@@ -100,89 +102,68 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
     /// @throws IllegalArgumentException `remote` is unresolved
     public static BufferedConnection connect(Loop loop, SegmentPool pool, InetSocketAddress remote,
                                              ConnectionOption... options) {
-        if (remote.isUnresolved()) {
-            throw new IllegalArgumentException("address is unresolved: " + remote);
-        }
-        TcpSocket socket;
-        try {
-            socket = TcpSocket.connect(loop, remote);
-        } catch (IOException e) {
-            return failedAtOnce(loop, pool, e, options);
-        }
-        BufferedConnection c = new BufferedConnection(loop, pool, new SocketTransport(socket), true, options);
-        c.connecting = true;
-        c.updateInterest();
-        return c;
+        return dial(loop, pool, remote, null, options);
     }
 
-    /// A TLS connection over `socket`, connected already (accepted, say): the handshake runs
-    /// at once, and the event callback gets [ConnectionEvents#CONNECTED] when it completes,
-    /// or `ERROR` (`ERROR|TIMEOUT` when [TlsConfig#handshakeTimeout()] ran out first). Input
-    /// and output hold plaintext; output written meanwhile is sent once the handshake is done.
-    /// [#finishOutput()] sends `close_notify` before shutting the socket's output, and [#close()]
-    /// sends it too if the socket takes it at once. [#tlsSession()] tells what was negotiated.
-    public static BufferedConnection wrap(Loop loop, SegmentPool pool, TcpSocket socket, TlsConfig tls,
+    /// Starts connecting to the Unix-domain socket at `remote`, reported as for a TCP connect.
+    /// A path nobody listens on fails at once (`ENOENT`, or `ECONNREFUSED` for a stale socket
+    /// file): `ERROR` from the loop, [#lastError()] an [io.ev4j.core.ErrnoException] naming
+    /// the path. The connection owns the socket it makes and closes it.
+    ///
+    /// ```java
+    /// BufferedConnection c = BufferedConnection.connect(loop, pool, UnixAddress.of(Path.of("/run/app.sock")));
+    /// ```
+    ///
+    /// @throws IllegalArgumentException `remote` is [UnixAddress#UNNAMED]
+    public static BufferedConnection connect(Loop loop, SegmentPool pool, UnixAddress remote,
+                                             ConnectionOption... options) {
+        return dial(loop, pool, remote, null, options);
+    }
+
+    /// A TLS connection over `socket` (TCP or Unix-domain), connected already (accepted, say):
+    /// the handshake runs at once, and the event callback gets [ConnectionEvents#CONNECTED]
+    /// when it completes, or `ERROR` (`ERROR|TIMEOUT` when [TlsConfig#handshakeTimeout()] ran
+    /// out first). Input and output hold plaintext; output written meanwhile is sent once the
+    /// handshake is done. [#finishOutput()] sends `close_notify` before shutting the socket's
+    /// output, and [#close()] sends it too if the socket takes it at once. [#tlsSession()]
+    /// tells what was negotiated. A TCP peer's address hints session resumption; over a
+    /// Unix-domain socket only [TlsConfig#serverName()] names the server.
+    public static BufferedConnection wrap(Loop loop, SegmentPool pool, StreamSocket socket, TlsConfig tls,
                                           ConnectionOption... options) {
-        Objects.requireNonNull(socket, "socket");
-        Objects.requireNonNull(tls, "tls");
-        InetSocketAddress peer = null;
-        try {
-            peer = socket.remoteAddress();
-        } catch (IOException ignored) {
-            // no hint for session resumption
-        }
-        BufferedConnection c;
-        try {
-            c = new BufferedConnection(loop, pool, tlsOver(new SocketTransport(socket), pool, tls, peer), false, options);
-        } catch (SSLException e) {
-            return failedAtOnce(loop, pool, e, options);
-        }
-        c.beginHandshake();
-        return c;
+        return ConnectionFactory.wrap(loop, pool, socket, Objects.requireNonNull(tls, "tls"), options);
     }
 
     /// [#connect(Loop, SegmentPool, InetSocketAddress, ConnectionOption...)], then a TLS
-    /// handshake as in [#wrap(Loop, SegmentPool, TcpSocket, TlsConfig, ConnectionOption...)]:
+    /// handshake as in [#wrap(Loop, SegmentPool, StreamSocket, TlsConfig, ConnectionOption...)]:
     /// [ConnectionEvents#CONNECTED] comes once it completes.
     public static BufferedConnection connect(Loop loop, SegmentPool pool, InetSocketAddress remote, TlsConfig tls,
                                              ConnectionOption... options) {
-        Objects.requireNonNull(tls, "tls");
+        return dial(loop, pool, remote, Objects.requireNonNull(tls, "tls"), options);
+    }
+
+    private static BufferedConnection dial(Loop loop, SegmentPool pool, InetSocketAddress remote, TlsConfig tls,
+                                           ConnectionOption... options) {
         if (remote.isUnresolved()) {
             throw new IllegalArgumentException("address is unresolved: " + remote);
         }
-        TcpSocket socket;
-        Transport transport;
-        try {
-            socket = TcpSocket.connect(loop, remote);
-        } catch (IOException e) {
-            return failedAtOnce(loop, pool, e, options);
-        }
-        try {
-            transport = tlsOver(new SocketTransport(socket), pool, tls, remote);
-        } catch (SSLException e) {
-            socket.close();
-            return failedAtOnce(loop, pool, e, options);
-        }
-        BufferedConnection c = new BufferedConnection(loop, pool, transport, true, options);
-        c.connecting = true;
-        c.updateInterest();
-        return c;
+        return ConnectionFactory.connect(loop, pool, () -> TcpSocket.connect(loop, remote), remote, tls, options);
     }
 
-    private static Transport tlsOver(Transport raw, SegmentPool pool, TlsConfig tls, InetSocketAddress peer)
-            throws SSLException {
-        return new TlsTransport(raw, pool, tls, peer == null ? null : peer.getHostString(),
-                peer == null ? -1 : peer.getPort());
+    /// [#connect(Loop, SegmentPool, UnixAddress, ConnectionOption...)], then a TLS handshake
+    /// as in [#wrap(Loop, SegmentPool, StreamSocket, TlsConfig, ConnectionOption...)]. A client
+    /// that checks the server's certificate needs [TlsConfig#serverName(String)]: a path names
+    /// no host.
+    public static BufferedConnection connect(Loop loop, SegmentPool pool, UnixAddress remote, TlsConfig tls,
+                                             ConnectionOption... options) {
+        return dial(loop, pool, remote, Objects.requireNonNull(tls, "tls"), options);
     }
 
-    /// A connection that failed before it had a socket: it reports `ERROR` from the loop.
-    private static BufferedConnection failedAtOnce(Loop loop, SegmentPool pool, IOException e,
-                                                   ConnectionOption... options) {
-        BufferedConnection failed = new BufferedConnection(loop, pool, null, true, options);
-        failed.writeEnabled = false;
-        failed.lastError = e;
-        failed.owe(OWE_EVENT, ConnectionEvents.ERROR);
-        return failed;
+    private static BufferedConnection dial(Loop loop, SegmentPool pool, UnixAddress remote, TlsConfig tls,
+                                           ConnectionOption... options) {
+        if (remote.isUnnamed()) {
+            throw new IllegalArgumentException("cannot connect to an unnamed unix address");
+        }
+        return ConnectionFactory.connect(loop, pool, () -> UnixSocket.connect(loop, remote), remote, tls, options);
     }
 
     /// The TLS session of a connection made with a [TlsConfig] (its ALPN protocol, peer

@@ -1,23 +1,24 @@
 package io.ev4j.net;
 
 import io.ev4j.core.IoSource;
-import io.ev4j.core.socket.TcpSocket;
+import io.ev4j.core.socket.StreamSocket;
+import io.ev4j.core.socket.UnixSocket;
 import io.ev4j.net.buffer.Buffer;
 
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 
-/// A [Transport] over a [TcpSocket]: `readv`/`writev` on its fd on native backends, scattering
+/// A [Transport] over any [StreamSocket] (TCP or Unix-domain): `readv`/`writev` on its fd on native backends, scattering
 /// and gathering channel calls on the portable one.
 final class SocketTransport implements Transport {
-    private final TcpSocket socket;
+    private final StreamSocket socket;
     private final IoSource source;
     /// The fd on native backends, else -1.
     private final int fd;
     /// The channel on the portable backend, else null.
     private final ByteChannel channel;
 
-    SocketTransport(TcpSocket socket) {
+    SocketTransport(StreamSocket socket) {
         this.socket = socket;
         this.source = socket.source();
         if (source instanceof IoSource.Fd f) {
@@ -63,6 +64,6 @@ final class SocketTransport implements Transport {
 
     @Override
     public String toString() {
-        return "tcp " + source;
+        return (socket instanceof UnixSocket ? "unix " : "tcp ") + source;
     }
 }

@@ -1,10 +1,8 @@
 package io.ev4j.examples.echo;
 
-import io.ev4j.core.Events;
-import io.ev4j.core.IoWatcher;
 import io.ev4j.core.Loop;
-import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
+import io.ev4j.net.Listener;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,55 +10,48 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/// What the echo servers share: a listener accepting a bounded number of connections per
-/// readiness (so a connect storm cannot starve echoing), and a `main` that runs until Ctrl-C.
+/// What the echo servers share: a net [Listener] accepting a bounded number of connections per
+/// readiness (so a connect storm cannot starve echoing) and surviving descriptor exhaustion
+/// (the waiting client is accepted and closed, accepting backs off and goes on), and a `main`
+/// that runs until Ctrl-C.
 final class Acceptor implements AutoCloseable {
     private static final int ACCEPTS_PER_EVENT = 256;
+    private static final int BACKLOG = 4096;
 
     private final String name;
-    private final TcpListener listener;
-    private final IoWatcher watcher;
+    private final Listener<TcpSocket> listener;
     private final Consumer<TcpSocket> onAccepted;
     private long acceptedCount;
 
-    /// Listens on `address` and starts accepting on `loop`, handing each socket to `onAccepted`.
+    /// Listens on `address` and starts accepting on `loop`, handing each socket to `onAccepted`;
+    /// accept failures are printed to stderr.
     Acceptor(Loop loop, InetSocketAddress address, String name, Consumer<TcpSocket> onAccepted) throws IOException {
         this.name = name;
         this.onAccepted = onAccepted;
-        this.listener = TcpListener.listen(loop, address, 4096);
-        this.watcher = new IoWatcher(loop, listener.source(), Events.READ, (w, events) -> acceptSome());
-        watcher.start();
+        this.listener = Listener.tcp(loop, address)
+                .backlog(BACKLOG)
+                .maxAcceptsPerWakeup(ACCEPTS_PER_EVENT)
+                .onAccept((socket, peer) -> accepted(socket))
+                .onError((l, e) -> System.err.println(name + ": accept failed: " + e.getMessage()))
+                .open();
     }
 
     InetSocketAddress localAddress() throws IOException {
-        return listener.localAddress();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     long acceptedCount() {
         return acceptedCount;
     }
 
-    private void acceptSome() {
-        for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
-            TcpSocket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                System.err.println(name + ": accept failed: " + e.getMessage());
-                return;
-            }
-            if (socket == null) {
-                return;
-            }
-            acceptedCount++;
-            onAccepted.accept(socket);
-        }
+    private void accepted(TcpSocket socket) {
+        acceptedCount++;
+        onAccepted.accept(socket);
     }
 
     /// Stops accepting and closes the listener.
     @Override
     public void close() {
-        watcher.stop();
         listener.close();
     }
 

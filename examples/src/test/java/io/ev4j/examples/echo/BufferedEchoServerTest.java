@@ -25,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// `buffered-echo-server`: in process against 100 buffered clients that each send up to 1 MiB
@@ -119,11 +118,8 @@ class BufferedEchoServerTest {
         Process p = ExampleJvm.start("buffered-echo-server", kind, "0");
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = out.readLine();
-            assertNotNull(first, "no output");
-            lines.add(first);
-            Matcher m = Pattern.compile("buffered-echo-server listening on .*:(\\d+) \\((\\w+) backend\\).*").matcher(first);
-            assertTrue(m.matches(), first);
+            Matcher m = ExampleJvm.expectLine(out, lines,
+                    Pattern.compile("buffered-echo-server listening on .*:(\\d+) \\((\\w+) backend\\).*"));
             assertEquals(kind.backendName(), m.group(2));
             try (SocketChannel client = SocketChannel.open(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))))) {
                 byte[] hello = "hello, buffered echo\n".getBytes(StandardCharsets.UTF_8);
@@ -134,11 +130,7 @@ class BufferedEchoServerTest {
                 }
                 assertEquals(new String(hello, StandardCharsets.UTF_8), new String(back.array(), StandardCharsets.UTF_8));
             }
-            p.toHandle().destroy();                 // SIGTERM (streams stay open): the hook stops the loop
-            for (String line; (line = out.readLine()) != null; ) {
-                lines.add(line);
-            }
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exits on SIGTERM");
+            ExampleJvm.stopWithSigterm(p, out, lines);  // the hook stops the loop
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);

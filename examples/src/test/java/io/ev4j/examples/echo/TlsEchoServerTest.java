@@ -2,8 +2,6 @@ package io.ev4j.examples.echo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ev4j.core.BackendKind;
 import io.ev4j.examples.ExampleJvm;
@@ -44,16 +42,10 @@ class TlsEchoServerTest {
         List<String> lines = new ArrayList<>();
         Path certPem;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = out.readLine();
-            assertNotNull(first, "no output");
-            lines.add(first);
-            Matcher c = Pattern.compile("tls-echo-server: self-signed certificate for localhost in (\\S+)").matcher(first);
-            assertTrue(c.matches(), first);
-            certPem = Path.of(c.group(1));
-            String second = out.readLine();
-            lines.add(second);
-            Matcher m = Pattern.compile("tls-echo-server listening on .*:(\\d+) \\((\\w+) backend\\).*").matcher(second);
-            assertTrue(m.matches(), second);
+            certPem = Path.of(ExampleJvm.expectLine(out, lines,
+                    Pattern.compile("tls-echo-server: self-signed certificate for localhost in (\\S+)")).group(1));
+            Matcher m = ExampleJvm.expectLine(out, lines,
+                    Pattern.compile("tls-echo-server listening on .*:(\\d+) \\((\\w+) backend\\).*"));
             assertEquals(kind.backendName(), m.group(2));
 
             try (SSLSocket s = (SSLSocket) trusting(certPem).getSocketFactory()
@@ -70,11 +62,7 @@ class TlsEchoServerTest {
                 assertEquals(new String(hello, StandardCharsets.UTF_8), new String(back, StandardCharsets.UTF_8));
                 assertEquals("echo", s.getApplicationProtocol());
             }
-            p.toHandle().destroy();                 // SIGTERM: the hook stops the loop
-            for (String line; (line = out.readLine()) != null; ) {
-                lines.add(line);
-            }
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exits on SIGTERM");
+            ExampleJvm.stopWithSigterm(p, out, lines);  // the hook stops the loop
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);

@@ -29,10 +29,10 @@ class SignalExampleTest {
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             readUntil(out, lines, "ready: pid " + p.pid());
-            interrupt(p);
+            ExampleJvm.interrupt(p);
             readUntil(out, lines, "SIGINT 1");
             assertTrue(p.isAlive(), "the first SIGINT does not end it");
-            interrupt(p);
+            ExampleJvm.interrupt(p);
             readUntil(out, lines, "SIGINT 2");
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exits after the second SIGINT");
             assertEquals(0, p.exitValue(), String.join("\n", lines));
@@ -57,10 +57,5 @@ class SignalExampleTest {
             }
         }
         throw new AssertionError("the program ended before printing '" + prefix + "':\n" + String.join("\n", lines));
-    }
-
-    private static void interrupt(Process p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -INT");
     }
 }
