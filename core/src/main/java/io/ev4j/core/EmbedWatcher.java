@@ -20,7 +20,9 @@ import java.util.Objects;
 /// - The inner loop's timers and periodics are honoured: before the outer loop blocks, the
 ///   watcher applies the inner loop's io changes and arms an outer timer for the inner loop's
 ///   first deadline (for periodics on a native inner loop, the inner loop's own kernel timer
-///   is armed instead and wakes the outer loop through the inner loop's fd).
+///   is armed instead and wakes the outer loop through the inner loop's fd). An inner timer
+///   started from an outer callback counts from that call, not from the inner loop's last
+///   sweep (see [TimerWatcher]).
 /// - While embedded, the inner loop cannot be closed ([Loop#close()] says to stop this first),
 ///   nor embedded a second time.
 ///

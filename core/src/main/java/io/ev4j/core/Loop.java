@@ -404,7 +404,18 @@ public final class Loop implements Executor, AutoCloseable {
         if (t.isActive()) {
             return;
         }
+        refreshNowOutsideRun();
         timers.start(t, nowNs + afterNs);
+    }
+
+    /// Outside [#run] the cached time is as old as the last iteration (or the loop's creation,
+    /// or the last sweep of an embedded loop) and a delay counted from it would end early, so
+    /// the clock is read; inside a run the batch's time stands, as [TimerWatcher] documents.
+    /// While suspended the time stays at the suspension: [#resume()] moves the deadline on.
+    private void refreshNowOutsideRun() {
+        if (depth == 0 && !timers.isSuspended()) {
+            updateNow();
+        }
     }
 
     void stopTimer(TimerWatcher t) {
@@ -418,6 +429,7 @@ public final class Loop implements Executor, AutoCloseable {
     void againTimer(TimerWatcher t) {
         checkUsable();
         pending.cancel(t);
+        refreshNowOutsideRun();
         timers.again(t, nowNs);
         assert checkedAfterMutation();
     }
@@ -480,7 +492,8 @@ public final class Loop implements Executor, AutoCloseable {
 
     /// Loop time in ns since the loop was created, as read once per iteration (libev `ev_now`):
     /// the same value for every callback of one batch, so timers started together expire
-    /// together. Monotonic; not wall-clock time.
+    /// together. Monotonic; not wall-clock time. Between runs it keeps the last iteration's
+    /// reading (a timer started then reads the clock first, see [TimerWatcher]).
     public long nowNs() {
         return nowNs;
     }

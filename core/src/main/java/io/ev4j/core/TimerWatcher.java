@@ -14,9 +14,16 @@ import java.util.Objects;
 ///
 /// ## Guarantees
 /// - **Never early**: the callback runs in the first iteration whose loop time
-///   ([Loop#nowNs()]) is at or past the deadline. Delays count from the loop time, which was
-///   read before the current callbacks started: call [Loop#updateNow()] first after a long
-///   computation.
+///   ([Loop#nowNs()]) is at or past the deadline, and the deadline is the delay past the loop
+///   time at [#start()] (or [#again()]):
+///   - called while the timer's loop runs (from its callbacks or tasks), that is the time the
+///     loop read before the current batch of callbacks started, so timers started together
+///     expire together; after a long computation call [Loop#updateNow()] first, or the timer
+///     fires that much sooner than the delay after the call;
+///   - called anywhere else (before [Loop#run()], between runs, or from a callback of another
+///     loop, such as the outer loop of an [EmbedWatcher] between sweeps of this one), the loop
+///     reads its clock first, so the delay counts from the call. The exception is a
+///     [Loop#suspend()]ed loop, whose time stands still until [Loop#resume()].
 /// - **Ties in start order**: timers due at the same loop time run in the order they were
 ///   (re)scheduled.
 /// - **Repeating timers** are rescheduled `repeat` after their deadline, or at the current loop

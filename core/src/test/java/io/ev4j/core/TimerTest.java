@@ -201,4 +201,56 @@ class TimerTest {
         loop.run();
         assertEquals(List.of(ms(10), ms(10)), firedAt, "both timers collected in one wake-up");
     }
+
+    /// The loop has not iterated for a second: a delay counted from its cached time would
+    /// have ended long ago.
+    @Test
+    void aTimerStartedOutsideARunCountsFromTheCallNotFromTheLastIteration() {
+        int[] calls = new int[1];
+        loop.runNoWait();
+        clock.advance(ms(1000));
+        TimerWatcher t = new TimerWatcher(loop, (w, e) -> calls[0]++);
+        t.start(ms(40), 0);
+        assertEquals(ms(40), t.remainingNs());
+        clock.advance(ms(39));
+        loop.runNoWait();
+        assertEquals(0, calls[0], "fired early");
+        clock.advance(ms(1));
+        loop.runNoWait();
+        assertEquals(1, calls[0]);
+        t.set(0, ms(50));
+        clock.advance(ms(500));
+        t.again();
+        assertEquals(ms(50), t.remainingNs(), "again() between runs counts from the call too");
+        t.stop();
+    }
+
+    /// Inside a run the batch's time stands: a callback that computes for 10 ms and then starts
+    /// a 40 ms timer sees it fire 30 ms after the call, unless it updates the time first.
+    @Test
+    void aTimerStartedInACallbackCountsFromTheBatchTimeUnlessUpdated() {
+        List<Long> firedAt = new ArrayList<>();
+        TimerWatcher plain = new TimerWatcher(loop, (w, e) -> firedAt.add(loop.nowNs()));
+        TimerWatcher updated = new TimerWatcher(loop, (w, e) -> firedAt.add(loop.nowNs()));
+        new TimerWatcher(loop, (w, e) -> {
+            clock.advance(ms(10));
+            plain.start(ms(40), 0);
+            loop.updateNow();
+            updated.start(ms(40), 0);
+        }).start(ms(5), 0);
+        loop.run();
+        assertEquals(List.of(ms(45), ms(55)), firedAt);
+    }
+
+    @Test
+    void aTimerStartedWhileSuspendedCountsFromTheResume() {
+        loop.suspend();
+        clock.advance(ms(300));
+        TimerWatcher t = new TimerWatcher(loop, (w, e) -> { });
+        t.start(ms(100), 0);
+        clock.advance(ms(700));
+        loop.resume();
+        assertEquals(ms(100), t.remainingNs());
+        t.stop();
+    }
 }

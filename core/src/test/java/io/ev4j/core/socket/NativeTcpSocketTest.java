@@ -4,7 +4,6 @@ import io.ev4j.core.ErrnoException;
 import io.ev4j.core.IoSource;
 import io.ev4j.core.Loop;
 import io.ev4j.core.backend.epoll.EpollBackend;
-import io.ev4j.core.sys.linux.AllocatedBytes;
 import io.ev4j.core.sys.linux.Errno;
 import io.ev4j.core.sys.linux.OpenFds;
 import org.junit.jupiter.api.AfterEach;
@@ -17,12 +16,14 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import static io.ev4j.core.backend.Backend.READ;
 import static io.ev4j.core.backend.Backend.WRITE;
@@ -240,25 +241,27 @@ class NativeTcpSocketTest {
         }
     }
 
+    /// Measured in a JVM of its own ([SocketExchangeAllocation]); see there why.
     @Test
+    @Timeout(90)
     void readAndWriteAllocateNothingOnceCompiled() throws Exception {
-        try (TcpListener listener = listen("127.0.0.1");
-             TcpSocket client = connected(listener);
-             TcpSocket server = accepted(listener)) {
-            ByteBuffer directOut = ByteBuffer.allocateDirect(8);
-            ByteBuffer directIn = ByteBuffer.allocateDirect(64);
-            long least = AllocatedBytes.steadyState(300, 5_000, () -> {
-                client.write(directOut.clear());
-                server.read(directIn.clear());
-            });
-            assertTrue(least < 1024, "5000 direct exchanges allocated at least " + least + " bytes");
-            ByteBuffer heapOut = ByteBuffer.allocate(8);
-            ByteBuffer heapIn = ByteBuffer.allocate(64);
-            least = AllocatedBytes.steadyState(300, 5_000, () -> {
-                server.write(heapOut.clear());
-                client.read(heapIn.clear());
-            });
-            assertTrue(least < 1024, "5000 heap exchanges allocated at least " + least + " bytes");
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SocketExchangeAllocation.class.getName())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the measuring JVM did not end");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, p.exitValue(), out);
+            String[] words = out.substring(out.lastIndexOf("direct ")).split(" ");
+            long direct = Long.parseLong(words[1]);
+            long heap = Long.parseLong(words[3]);
+            int n = SocketExchangeAllocation.EXCHANGES;
+            assertTrue(direct < 1024, n + " direct exchanges allocated at least " + direct + " bytes (" + out + ")");
+            assertTrue(heap < 1024, n + " heap exchanges allocated at least " + heap + " bytes (" + out + ")");
+        } finally {
+            p.destroyForcibly();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ev4j.core.sys.linux;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 
 /// Bytes the current thread has allocated so far, through the JDK's thread management bean.
 ///
@@ -31,18 +32,25 @@ public final class AllocatedBytes {
     }
 
     /// Runs `action` in rounds of `perRound` calls until a round allocates less than 1 KiB in
-    /// all (the JIT has compiled it) or `maxRounds` have run, and returns the least any round
-    /// allocated. Allocation-free code reaches a few bytes (the counter's own boxing) once
-    /// compiled; how soon depends on the JIT, hence the rounds rather than a fixed warm-up.
-    public static long steadyState(int maxRounds, int perRound, Action action) throws Exception {
+    /// all, or until `budget` has passed (at least one round runs), and returns the least any
+    /// round allocated. Allocation-free code reaches a few bytes (the counter's own boxing) once
+    /// compiled; how soon depends on the JIT, hence rounds until a deadline rather than a fixed
+    /// warm-up or a fixed number of rounds: on a loaded machine the compiler threads get little
+    /// CPU, and the rounds run slower too.
+    ///
+    /// Every downcall that captures errno makes a 40-byte slice of the capture segment inside
+    /// the JDK's own linkage; only a compilation that inlines the whole downcall removes it.
+    /// Before that, each downcall shows up as 40 bytes per call.
+    public static long steadyState(Duration budget, int perRound, Action action) throws Exception {
         long least = Long.MAX_VALUE;
-        for (int round = 0; round < maxRounds && least >= 1024; round++) {
+        long deadlineNs = System.nanoTime() + budget.toNanos();
+        do {
             long before = now();
             for (int i = 0; i < perRound; i++) {
                 action.run();
             }
             least = Math.min(least, now() - before);
-        }
+        } while (least >= 1024 && System.nanoTime() - deadlineNs < 0);
         return least;
     }
 
