@@ -61,6 +61,9 @@ final class EchoComparison {
         }
         addRatios(out, "ev4j-epoll", "netty-epoll");
         addRatios(out, "ev4j-nio", "netty-nio");
+        addRatios(out, "ev4j-buffered-epoll", "ev4j-epoll");   // what the buffered layer costs
+        addRatios(out, "ev4j-buffered-poll", "ev4j-poll");
+        addRatios(out, "ev4j-buffered-nio", "ev4j-nio");
     }
 
     private void runServer(String impl, Results out) throws InterruptedException, java.io.IOException {
