@@ -77,6 +77,11 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     /// on the portable backend, so that its channel read fills a single buffer (the JDK's
     /// scattering read allocates per buffer for views of pooled memory); else no cap.
     final int readCapBytes;
+    /// The last read took less than one chunk: the next asks for one chunk only, so that a
+    /// connection of small messages does not take a chain of empty chunks from the pool (and
+    /// hand an `iovec` per chunk to the kernel) for each read, only to give them back. A read
+    /// that fills its chunk asks for [#maxReadBytes] again.
+    boolean smallReads;
     TokenBucket bucket;
     RateLimitGroup group;
 
@@ -195,7 +200,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     }
 
     void readReady() {
-        long max = Math.min(Math.min(maxReadBytes, readCapBytes), readAllowance());
+        long max = Math.min(Math.min(maxReadBytes, smallReads ? pool.chunkSize() : readCapBytes), readAllowance());
         if (readHighBytes > 0) {
             max = Math.min(max, readHighBytes - input.length());
         }
@@ -227,6 +232,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
             return;
         }
         if (n > 0) {
+            smallReads = n < pool.chunkSize();
             consumedRead(n);
             if (readTimer.isActive()) {
                 readTimer.again();

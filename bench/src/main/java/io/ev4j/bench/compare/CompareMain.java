@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/// The whole comparison in one program: echo servers (ev4j on each backend, the peer on
-/// epoll and NIO) under the same load, many idle fds, and timers; a terminal table, a CSV and
+/// The whole comparison in one program: echo servers (ev4j on each backend, ev4j's buffered
+/// connections on epoll and NIO, the peer on epoll and NIO) under the same load, many idle fds, and timers; a terminal table, a CSV and
 /// an SVG chart of the ratios.
 ///
 /// ```
