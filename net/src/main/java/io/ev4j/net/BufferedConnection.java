@@ -52,8 +52,11 @@ import java.util.Objects;
 /// ## Guarantees and caveats
 /// - The steady state (read into the input, callback, write from the output) allocates nothing
 ///   per event on the native backends: one io watcher per connection, buffers from the
-///   [SegmentPool]. On `nio` the JDK's scattering read itself allocates a few hundred bytes
-///   per call.
+///   [SegmentPool]. On `nio` too as long as each write finds the output in one chunk: a read
+///   there asks for at most one chunk ([SegmentPool#chunkSize()]), so that the channel read
+///   fills a single buffer, but writing an output that spans several chunks is a gathering
+///   channel write, and the JDK's gathering (and scattering) calls allocate a little per buffer
+///   for views of pooled memory.
 /// - Without [ConnectionOption#DEFER_CALLBACKS], callbacks run straight from the loop's io and
 ///   timer callbacks, or from inside the call that caused them (a write into a [ConnectionPair]
 ///   end runs the other end's read callback at once). With it they always run from the loop.

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/// The whole comparison in one program: echo servers (ev4j on each backend, the peer on
-/// epoll and NIO) under the same load, many idle fds, and timers; a terminal table, a CSV and
+/// The whole comparison in one program: echo servers (ev4j on each backend, ev4j's buffered
+/// connections on epoll and NIO, the peer on epoll and NIO) under the same load, many idle fds, and timers; a terminal table, a CSV and
 /// an SVG chart of the ratios.
 ///
 /// ```
@@ -31,7 +31,11 @@ import java.util.Set;
 public final class CompareMain {
     static final List<String> FULL_SHAPES = List.of("100x1x64", "1x1x64", "10x16x512", "100x4x4K", "1000x1x64");
     static final List<String> QUICK_SHAPES = List.of("100x1x64", "10x16x512");
-    static final List<String> FULL_IMPLS = List.of("ev4j-epoll", "ev4j-poll", "ev4j-nio", "netty-epoll", "netty-nio");
+    static final List<String> FULL_IMPLS = List.of("ev4j-epoll", "ev4j-poll", "ev4j-nio", "ev4j-buffered-epoll",
+            "ev4j-buffered-nio", "netty-epoll", "netty-nio");
+    /// What `--impls` accepts: the full run's servers and the ones only asked for by name.
+    static final List<String> KNOWN_IMPLS = List.of("ev4j-epoll", "ev4j-poll", "ev4j-nio", "ev4j-buffered-epoll",
+            "ev4j-buffered-poll", "ev4j-buffered-nio", "netty-epoll", "netty-nio");
     static final List<String> QUICK_IMPLS = List.of("ev4j-epoll", "netty-epoll");
 
     private CompareMain() {
@@ -74,8 +78,8 @@ public final class CompareMain {
             impls = quick ? QUICK_IMPLS : FULL_IMPLS;
         }
         for (String impl : impls) {
-            if (!FULL_IMPLS.contains(impl)) {
-                throw new IllegalArgumentException("unknown impl '" + impl + "'; one of " + FULL_IMPLS);
+            if (!KNOWN_IMPLS.contains(impl)) {
+                throw new IllegalArgumentException("unknown impl '" + impl + "'; one of " + KNOWN_IMPLS);
             }
         }
         List<Shape> shapes = new ArrayList<>();

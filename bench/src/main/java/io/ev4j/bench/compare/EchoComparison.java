@@ -20,6 +20,8 @@ import java.util.List;
 final class EchoComparison {
     static final String SECTION = "echo";
     static final String RATIO_SECTION = "echo-ratio";
+    /// How the buffered servers' names start; their ratios are over the raw ev4j server.
+    static final String BUFFERED_PREFIX = "ev4j-buffered-";
     /// The same heap and compiler settings for every server; compiler threads stay, so that
     /// none ends inside a window and takes its CPU time out of the sum.
     private static final List<String> SERVER_JVM = List.of("-Xms256m", "-Xmx256m",
@@ -61,6 +63,9 @@ final class EchoComparison {
         }
         addRatios(out, "ev4j-epoll", "netty-epoll");
         addRatios(out, "ev4j-nio", "netty-nio");
+        for (String backend : List.of("epoll", "poll", "nio")) {
+            addRatios(out, BUFFERED_PREFIX + backend, "ev4j-" + backend);   // what the buffered layer costs
+        }
     }
 
     private void runServer(String impl, Results out) throws InterruptedException, java.io.IOException {
@@ -154,7 +159,8 @@ final class EchoComparison {
         return new Results.Key(SECTION, workload, impl, metric, unit);
     }
 
-    /// `ours/peer` per repeat (same repeat index), for CPU per message and messages per second.
+    /// `ours/peer` per repeat (same repeat index), for CPU per message and messages per second;
+    /// `peer` is the other library's server, or the raw ev4j server under a buffered one.
     private void addRatios(Results out, String ours, String peer) {
         if (!impls.contains(ours) || !impls.contains(peer)) {
             return;

@@ -9,17 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 
-/// The run's ratios as a small standalone SVG, in three panels with a scale each: server CPU
-/// per message (ev4j over the peer, lower is better, with the 0.9 target), messages per second
-/// (ev4j over the peer, higher is better; noisy on a shared machine) and timer speed-ups (the
-/// peer's ns per operation over ev4j's, higher is better). Each bar is the median, its whisker
+/// The run's ratios as a small standalone SVG, in panels with a scale each: server CPU per
+/// message (ev4j over the peer, lower is better, with the 0.9 target), messages per second
+/// (ev4j over the peer, higher is better; noisy on a shared machine), the same two for the
+/// buffered echo over the raw-watcher one (with the 1.1 CPU bound and the 0.9 throughput
+/// target), and timer speed-ups (the peer's ns per operation over ev4j's, higher is better). Each bar is the median, its whisker
 /// min-max; values beyond a panel's scale are clipped and marked with their number.
 ///
 /// ```java
 /// SvgChart.write(results, Path.of("latest.svg"), "2026-12-03, 2 cores");
 /// ```
 final class SvgChart {
-    private static final int LABEL_W = 250;
+    private static final int LABEL_W = 300;
     private static final int PLOT_W = 480;
     private static final int BAR_H = 15;
     private static final int GAP = 5;
@@ -36,11 +37,13 @@ final class SvgChart {
     static void write(Results results, Path file, String subtitle) throws IOException {
         List<Panel> panels = new ArrayList<>();
         addPanel(panels, results, "Server CPU per message, ev4j / peer (lower is better; dashed: 0.9 target)",
-                "#3a7bd5", 1.5, 0.9, k -> k.section().equals(EchoComparison.RATIO_SECTION)
-                        && k.metric().equals("cpu_ns_per_msg"));
+                "#3a7bd5", 1.5, 0.9, k -> isRatio(k, "cpu_ns_per_msg", false));
         addPanel(panels, results, "Messages per second, ev4j / peer (higher is better; noisy, load-bound)",
-                "#8cc63f", 3.0, Double.NaN, k -> k.section().equals(EchoComparison.RATIO_SECTION)
-                        && k.metric().equals("msgs_per_s"));
+                "#8cc63f", 3.0, Double.NaN, k -> isRatio(k, "msgs_per_s", false));
+        addPanel(panels, results, "Server CPU per message, buffered / raw ev4j (lower is better; dashed: 1.1 bound)",
+                "#6a5acd", 1.5, 1.1, k -> isRatio(k, "cpu_ns_per_msg", true));
+        addPanel(panels, results, "Messages per second, buffered / raw ev4j (higher is better; dashed: 0.9 target)",
+                "#2e8b57", 3.0, 0.9, k -> isRatio(k, "msgs_per_s", true));
         addPanel(panels, results, "Timers: peer ns/op / ev4j ns/op (higher is better; dashed: 3x target vs stpe)",
                 "#f0a030", 6.0, 3.0, k -> k.section().equals(TimerRun.RATIO_SECTION));
         int height = 50;
@@ -52,8 +55,8 @@ final class SvgChart {
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">ev4j against the peer, as ratios "
-                + "(bar: median, whisker: min-max)</text>\n");
+        s.append("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">ev4j against the peer, and "
+                + "buffered against raw ev4j, as ratios (bar: median, whisker: min-max)</text>\n");
         s.append("<text x=\"10\" y=\"38\" fill=\"#555\">").append(escape(subtitle)).append("</text>\n");
         int y = 50;
         for (Panel p : panels) {
@@ -120,6 +123,12 @@ final class SvgChart {
     private static void line(StringBuilder s, double x, int y1, int y2, String colour, String extra) {
         s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\"%s/>%n",
                 x, x, y1, y2, colour, extra));
+    }
+
+    /// An echo ratio row of `metric`: the buffered server over the raw one, or ev4j over the peer.
+    private static boolean isRatio(Results.Key k, String metric, boolean buffered) {
+        return k.section().equals(EchoComparison.RATIO_SECTION) && k.metric().equals(metric)
+                && k.subject().startsWith(EchoComparison.BUFFERED_PREFIX) == buffered;
     }
 
     private static String label(Results.Key k) {

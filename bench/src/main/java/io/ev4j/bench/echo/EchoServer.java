@@ -8,7 +8,8 @@ package io.ev4j.bench.echo;
 /// ```
 interface EchoServer {
     /// The implementations [#start] knows, in the order the comparison runs them.
-    String[] IMPLS = {"ev4j-epoll", "ev4j-poll", "ev4j-nio", "netty-epoll", "netty-nio"};
+    String[] IMPLS = {"ev4j-epoll", "ev4j-poll", "ev4j-nio", "ev4j-buffered-epoll", "ev4j-buffered-poll",
+        "ev4j-buffered-nio", "netty-epoll", "netty-nio"};
 
     /// The port it listens on (127.0.0.1).
     int port();
@@ -25,6 +26,9 @@ interface EchoServer {
             case "ev4j-epoll" -> Ev4jEchoServer.start("epoll", port);
             case "ev4j-poll" -> Ev4jEchoServer.start("poll", port);
             case "ev4j-nio" -> Ev4jEchoServer.start("nio", port);
+            case "ev4j-buffered-epoll" -> BufferedEchoServer.start("epoll", port);
+            case "ev4j-buffered-poll" -> BufferedEchoServer.start("poll", port);
+            case "ev4j-buffered-nio" -> BufferedEchoServer.start("nio", port);
             case "netty-epoll" -> NettyEchoServer.start(true, port);
             case "netty-nio" -> NettyEchoServer.start(false, port);
             default -> throw new IllegalArgumentException("unknown --impl '" + impl + "'; one of "

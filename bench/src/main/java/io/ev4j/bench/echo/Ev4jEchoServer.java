@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
 
 /// The ev4j echo server of the comparison, written for speed: one loop thread, one reused
 /// direct read buffer for every connection, one io watcher per connection.
@@ -27,56 +26,21 @@ import java.util.concurrent.CompletableFuture;
 /// copied into the connection's own buffer (made on first need, kept) and the watcher turned
 /// to write interest until it is flushed; reading pauses meanwhile (backpressure). The steady
 /// state allocates nothing per message.
-final class Ev4jEchoServer implements EchoServer {
+final class Ev4jEchoServer {
     private static final int READ_SIZE = 64 * 1024;
     private static final int ACCEPTS_PER_EVENT = 256;
 
-    private final Loop loop;
-    private final Thread thread;
-    private final int port;
-
-    private Ev4jEchoServer(Loop loop, Thread thread, int port) {
-        this.loop = loop;
-        this.thread = thread;
-        this.port = port;
+    private Ev4jEchoServer() {
     }
 
     /// Starts a loop on `backend` (`epoll`, `poll`, `nio`) on its own thread, listening on
     /// 127.0.0.1:`port` (0: an ephemeral port); returns once it listens.
     static EchoServer start(String backend, int port) throws Exception {
-        CompletableFuture<Ev4jEchoServer> started = new CompletableFuture<>();
-        Thread thread = new Thread(() -> serve(backend, port, started), "ev4j-echo-loop");
-        thread.start();
-        return started.get();
-    }
-
-    private static void serve(String backend, int port, CompletableFuture<Ev4jEchoServer> started) {
-        try (Loop loop = Loop.builder().backend(backend).build()) {
+        return LoopEchoServer.start(backend, "ev4j-echo-loop", "ev4j", loop -> {
             TcpListener listener = TcpListener.listen(loop, new InetSocketAddress("127.0.0.1", port), 4096);
-            Acceptor acceptor = new Acceptor(loop, listener);
-            acceptor.watcher.start();
-            started.complete(new Ev4jEchoServer(loop, Thread.currentThread(), listener.localAddress().getPort()));
-            loop.run();
-        } catch (Throwable e) {
-            if (!started.completeExceptionally(e)) {
-                e.printStackTrace();
-            }
-        }
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public long loopThreadId() {
-        return thread.threadId();
-    }
-
-    @Override
-    public String describe() {
-        return "ev4j " + loop.backendName();
+            new Acceptor(loop, listener).watcher.start();
+            return listener.localAddress().getPort();
+        });
     }
 
     /// Accepts connections; owns the read buffer all connections share (one loop thread).
