@@ -3,7 +3,7 @@ package io.ev4j.core;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/// Lets any thread wake the loop and get one callback on the loop thread (libev `ev_async`).
+/// Lets any thread wake the loop and get one callback on the loop thread.
 ///
 /// ```java
 /// var wake = new AsyncWatcher(loop, (w, events) -> drainMyQueue());
@@ -38,7 +38,7 @@ public final class AsyncWatcher extends Watcher {
         }
     }
 
-    /// True if a send has not been delivered yet (libev `ev_async_pending`). Any thread.
+    /// True if a send has not been delivered yet. Any thread.
     public boolean isSendPending() {
         return sent.get();
     }

@@ -3,7 +3,7 @@ package io.ev4j.core;
 import java.util.Objects;
 
 /// Calls back in every loop iteration right after the poll, before the callbacks of the events
-/// the poll found (libev `ev_check`).
+/// the poll found.
 ///
 /// ```java
 /// new CheckWatcher(loop, (w, events) -> otherEventSystem.dispatchReady()).start();

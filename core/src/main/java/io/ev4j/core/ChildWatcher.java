@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
-/// Calls back on the loop thread when a process exits, with how it ended (libev `ev_child`).
+/// Calls back on the loop thread when a process exits, with how it ended.
 ///
 /// ```java
 /// Process p = new ProcessBuilder("sh", "-c", "exit 3").start();
@@ -47,7 +47,7 @@ import java.util.concurrent.RejectedExecutionException;
 ///   status is [ChildStatus.Kind#UNKNOWN].
 ///
 /// ## Caveats
-/// - Stops and continues (libev's `trace` flag) are not reported: a process descriptor only
+/// - Stops and continues are not reported: a process descriptor only
 ///   signals exit, and catching `SIGCHLD` in a JVM is not reliable.
 /// - A [Process] that has already been reaped by the JDK when [#start()] runs is reported
 ///   from its [Process#exitValue()] on both routes, so with the portable route's reading of
@@ -97,8 +97,7 @@ public final class ChildWatcher extends Watcher {
         this.pid = process.pid();
     }
 
-    /// Watches the process `pid` from the next start; the watcher must be stopped (libev
-    /// `ev_child_set`).
+    /// Watches the process `pid` from the next start; the watcher must be stopped.
     ///
     /// @throws IllegalArgumentException `pid` is not positive
     public void set(long pid) {

@@ -2,8 +2,7 @@ package io.ev4j.core;
 
 import java.util.Objects;
 
-/// Calls back once when its loop is closed, before the loop releases its resources (libev
-/// `ev_cleanup`).
+/// Calls back once when its loop is closed, before the loop releases its resources.
 ///
 /// ```java
 /// new CleanupWatcher(loop, (w, events) -> arena.close()).start();

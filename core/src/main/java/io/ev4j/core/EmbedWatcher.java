@@ -2,7 +2,7 @@ package io.ev4j.core;
 
 import java.util.Objects;
 
-/// Runs one loop inside another (libev `ev_embed`): the inner loop's backend fd sits in the
+/// Runs one loop inside another: the inner loop's backend fd sits in the
 /// outer loop's poll set, so one thread blocking in the outer loop also waits for the inner.
 ///
 /// ```java
@@ -76,7 +76,7 @@ public final class EmbedWatcher extends Watcher {
         return inner;
     }
 
-    /// Runs the inner loop once now, without blocking (libev `ev_embed_sweep`).
+    /// Runs the inner loop once now, without blocking.
     public void sweep() {
         loop.checkThread();
         inner.runNoWait();

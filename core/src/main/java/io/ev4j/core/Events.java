@@ -2,7 +2,7 @@ package io.ev4j.core;
 
 import io.ev4j.core.backend.Backend;
 
-/// The event bits a watcher's callback receives, libev's `revents`.
+/// The event bits a watcher's callback receives.
 ///
 /// ```java
 /// new IoWatcher(loop, source, Events.READ | Events.WRITE, (w, events) -> {

@@ -2,7 +2,7 @@ package io.ev4j.core;
 
 import java.util.Objects;
 
-/// Calls back on every loop iteration in which nothing else is pending (libev `ev_idle`).
+/// Calls back on every loop iteration in which nothing else is pending.
 ///
 /// ```java
 /// var work = new IdleWatcher(loop, (w, events) -> { if (!doSomeBackgroundWork()) w.stop(); });

@@ -2,7 +2,7 @@ package io.ev4j.core;
 
 import java.util.Objects;
 
-/// Calls back when a file descriptor or channel is ready for reading or writing (libev `ev_io`).
+/// Calls back when a file descriptor or channel is ready for reading or writing.
 ///
 /// ```java
 /// var watcher = new IoWatcher(loop, socket.source(), Events.READ, (w, events) -> {
@@ -55,7 +55,7 @@ public final class IoWatcher extends Watcher {
         return events;
     }
 
-    /// Changes the source and events of a stopped watcher (libev `ev_io_set`).
+    /// Changes the source and events of a stopped watcher.
     ///
     /// @throws IllegalStateException the watcher is active
     public void set(IoSource source, int events) {
@@ -69,7 +69,7 @@ public final class IoWatcher extends Watcher {
     }
 
     /// Changes the events this watcher waits for; allowed while active (the loop applies the
-    /// change before its next poll), unlike libev.
+    /// change before its next poll).
     public void setEvents(int events) {
         loop.checkThread();
         int checked = checkEvents(events);

@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /// An event loop: watches file descriptors, timers and other event sources, and runs their
-/// watchers' callbacks on one thread (libev's `ev_loop`).
+/// watchers' callbacks on one thread.
 ///
 /// ```java
 /// try (Loop loop = Loop.create()) {
@@ -42,8 +42,8 @@ import java.util.concurrent.RejectedExecutionException;
 /// poll itself ends `run()`, with an [UncheckedIOException].
 ///
 /// ## What does not apply
-/// libev's fork watchers and `ev_loop_fork` have no meaning in a JVM, which cannot fork and go
-/// on running Java code in the child; ev4j has neither.
+/// Fork watchers and re-arming a loop after `fork()` have no meaning in a JVM, which cannot
+/// fork and go on running Java code in the child; ev4j has neither.
 public final class Loop implements Executor, AutoCloseable {
 
     /// The lowest watcher priority.
@@ -56,7 +56,7 @@ public final class Loop implements Executor, AutoCloseable {
     private static final int FREQUENT_CHECK_LIMIT = 256;
     private static final System.Logger LOG = System.getLogger(Loop.class.getName());
 
-    /// How far a run goes (libev `EVRUN_*`).
+    /// How far a run goes.
     public enum RunMode {
         /// Iterate until no active watcher is left or a break.
         DEFAULT,
@@ -66,7 +66,7 @@ public final class Loop implements Executor, AutoCloseable {
         NOWAIT
     }
 
-    /// How far [#breakLoop] reaches (libev `EVBREAK_*`).
+    /// How far [#breakLoop] reaches.
     public enum Break {
         /// Cancel a break asked for earlier, if the run has not returned yet.
         CANCEL,
@@ -83,7 +83,7 @@ public final class Loop implements Executor, AutoCloseable {
         void onError(Loop loop, Watcher watcher, Throwable error);
     }
 
-    /// Runs the pending callbacks in place of [#invokePending()] (libev `ev_set_invoke_pending`).
+    /// Runs the pending callbacks in place of [#invokePending()].
     @FunctionalInterface
     public interface PendingInvoker {
         /// Must eventually call `loop.invokePending()` (or leave the calls queued).
@@ -269,7 +269,7 @@ public final class Loop implements Executor, AutoCloseable {
     // ---------------------------------------------------------------- pending calls and metrics
 
     /// Runs every pending callback now, highest priority first, FIFO within a priority; also
-    /// those queued by the callbacks it runs (libev `ev_invoke_pending`).
+    /// those queued by the callbacks it runs.
     public void invokePending() {
         checkThread();
         if (counters.timing()) {
@@ -334,7 +334,7 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Queues a call of `watcher`'s callback with `events` (merged into a queued call), whether
-    /// or not the watcher is active (libev `ev_feed_event`).
+    /// or not the watcher is active.
     ///
     /// @throws IllegalArgumentException the watcher belongs to another loop
     public void feedEvent(Watcher watcher, int events) {
@@ -344,14 +344,14 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Feeds `events` to every active io watcher on `source` that waits for them, as if the
-    /// backend had reported them (libev `ev_feed_fd_event`).
+    /// backend had reported them.
     public void feedFdEvent(IoSource source, int events) {
         checkOpen();
         SourceTable.requireKind(source, backend);
         sources.feed(source, events);
     }
 
-    /// Cancels `watcher`'s queued call and returns its events, or 0 (libev `ev_clear_pending`).
+    /// Cancels `watcher`'s queued call and returns its events, or 0.
     public int clearPending(Watcher watcher) {
         checkMine(watcher);
         return pending.cancel(watcher);
@@ -490,7 +490,7 @@ public final class Loop implements Executor, AutoCloseable {
 
     // ---------------------------------------------------------------- time
 
-    /// Loop time in ns since the loop was created, as read once per iteration (libev `ev_now`):
+    /// Loop time in ns since the loop was created, as read once per iteration:
     /// the same value for every callback of one batch, so timers started together expire
     /// together. Monotonic; not wall-clock time. Between runs it keeps the last iteration's
     /// reading (a timer started then reads the clock first, see [TimerWatcher]).
@@ -518,7 +518,7 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Marks the start of a time in which the loop does not run (the process is stopped, say),
-    /// which timers should not count (libev `ev_suspend`). Pair with [#resume()].
+    /// which timers should not count. Pair with [#resume()].
     public void suspend() {
         checkUsable();
         updateNow();
@@ -538,12 +538,12 @@ public final class Loop implements Executor, AutoCloseable {
 
     // ---------------------------------------------------------------- counters and settings
 
-    /// Number of polls so far (libev `ev_iteration`).
+    /// Number of polls so far.
     public long iteration() {
         return iteration;
     }
 
-    /// How many [#run()] calls are on the stack (libev `ev_depth`).
+    /// How many [#run()] calls are on the stack.
     public int depth() {
         return depth;
     }
@@ -553,7 +553,7 @@ public final class Loop implements Executor, AutoCloseable {
         return activeCount;
     }
 
-    /// Counts one more reason to keep running (libev `ev_ref`).
+    /// Counts one more reason to keep running.
     public void ref() {
         checkThread();
         activeCount++;
@@ -561,7 +561,7 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Counts one reason less; after starting a watcher that should not keep [#run()] going by
-    /// itself, call this once (libev `ev_unref`).
+    /// itself, call this once.
     public void unref() {
         checkThread();
         activeCount--;
@@ -613,7 +613,7 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Sleeps this long before each poll that would block, so that one poll gathers the events
-    /// of several connections (libev `ev_set_io_collect_interval`): fewer wake-ups, more
+    /// of several connections: fewer wake-ups, more
     /// latency. 0 (the default) turns it off.
     public void setIoCollectIntervalNs(long intervalNs) {
         checkThread();
@@ -621,7 +621,7 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Blocks at least this long when the next timer is due sooner, so that timers close
-    /// together run in one iteration (libev `ev_set_timeout_collect_interval`). 0 turns it off.
+    /// together run in one iteration. 0 turns it off.
     public void setTimeoutCollectIntervalNs(long intervalNs) {
         checkThread();
         timeoutCollectIntervalNs = requireNonNegative(intervalNs, "timeout collect interval");
@@ -647,7 +647,7 @@ public final class Loop implements Executor, AutoCloseable {
     }
 
     /// Runs `release` just before the loop blocks in its poll and `acquire` just after
-    /// (libev `ev_set_loop_release_cb`): to drop and retake a lock other threads use to touch
+    ///: to drop and retake a lock other threads use to touch
     /// the loop. Either may be null.
     public void setReleaseAcquireHooks(Runnable release, Runnable acquire) {
         checkThread();
@@ -689,7 +689,7 @@ public final class Loop implements Executor, AutoCloseable {
     // ---------------------------------------------------------------- once
 
     /// Calls `callback` once, when `source` is ready for `events` or after `timeoutNs`,
-    /// whichever comes first, and forgets both (libev `ev_once`). `source` may be null (a plain
+    /// whichever comes first, and forgets both. `source` may be null (a plain
     /// one-shot timer) and `timeoutNs` negative (no timeout). The callback gets [Events#READ] /
     /// [Events#WRITE], or [Events#TIMER] on timeout.
     public void once(IoSource source, int events, long timeoutNs, Watcher.Callback<Watcher> callback) {
@@ -699,7 +699,7 @@ public final class Loop implements Executor, AutoCloseable {
 
     // ---------------------------------------------------------------- checks
 
-    /// Checks every internal invariant (libev `ev_verify`): timer heap order and back-pointers,
+    /// Checks every internal invariant: timer heap order and back-pointers,
     /// pending rings, io slots against their watchers, and the active count.
     ///
     /// @return true, so that it can be used as `assert loop.verify()`

@@ -8,8 +8,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/// What a [StatWatcher] saw of its path at one moment: the fields of `stat(2)` that libev's
-/// `ev_stat` compares (its `ev_statdata`).
+/// What a [StatWatcher] saw of its path at one moment: the fields of `stat(2)` it compares.
 ///
 /// ```java
 /// PathStat s = PathStat.read(Path.of("/etc/hostname"));
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 ///
 /// A path that does not exist, or cannot be read (a component is not a directory, no
 /// permission to search a parent, a symbolic-link loop), is [#MISSING]: `exists` false and
-/// every other field 0, as libev reports it with `st_nlink == 0`. Symbolic links are
+/// every other field 0, with `linkCount() == 0`. Symbolic links are
 /// followed: the fields are the target's.
 ///
 /// Times are nanoseconds since the epoch, as precise as the file system keeps them (often
@@ -79,7 +78,7 @@ public record PathStat(boolean exists, long sizeBytes, long modifiedNs, long cha
             }
             return fromBasic(Files.readAttributes(path, BasicFileAttributes.class));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return MISSING;                         // libev: a failed stat reads as "not there"
+            return MISSING;                         // a failed stat reads as "not there"
         }
     }
 

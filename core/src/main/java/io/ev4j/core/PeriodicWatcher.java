@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
-/// Calls back at wall-clock times (libev `ev_periodic`): at one moment, on every multiple of an
+/// Calls back at wall-clock times: at one moment, on every multiple of an
 /// interval past an offset ("every hour on the hour"), or whenever a rescheduling function says.
 ///
 /// ```java

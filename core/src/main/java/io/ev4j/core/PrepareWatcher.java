@@ -3,7 +3,7 @@ package io.ev4j.core;
 import java.util.Objects;
 
 /// Calls back at the start of every loop iteration, just before the loop may block
-/// (libev `ev_prepare`).
+///.
 ///
 /// ```java
 /// new PrepareWatcher(loop, (w, events) -> flushWrites()).start();

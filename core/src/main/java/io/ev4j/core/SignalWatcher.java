@@ -2,7 +2,7 @@ package io.ev4j.core;
 
 import java.util.Objects;
 
-/// Calls back on the loop thread when the process receives a signal (libev `ev_signal`).
+/// Calls back on the loop thread when the process receives a signal.
 ///
 /// ```java
 /// var interrupt = new SignalWatcher(loop, "INT", (w, events) -> {
@@ -65,7 +65,7 @@ public final class SignalWatcher extends Watcher {
         this.signal = SignalRegistry.checkWatchable(signal);
     }
 
-    /// Changes the signal of a stopped watcher (libev `ev_signal_set`).
+    /// Changes the signal of a stopped watcher.
     ///
     /// @throws IllegalStateException the watcher is active
     /// @throws IllegalArgumentException as the constructor

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /// Calls back on the loop thread when the attributes of a path change: created, written,
-/// truncated, chmod-ed, deleted, replaced by a rename (libev `ev_stat`). The path need not
+/// truncated, chmod-ed, deleted, replaced by a rename. The path need not
 /// exist, and may be a directory (whose modification time changes with its entries).
 ///
 /// ```java
@@ -62,7 +62,7 @@ import java.util.Objects;
 /// - If the parent directory does not exist either, only polling sees the path come into
 ///   being (the watches are set as soon as a poll finds the parent).
 public final class StatWatcher extends Watcher {
-    /// The interval an interval of zero stands for (libev's default, near enough).
+    /// The interval an interval of zero stands for.
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     /// Shorter intervals are raised to this.
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -101,7 +101,7 @@ public final class StatWatcher extends Watcher {
     }
 
     /// Watches `path` from the next start, reading it again every `interval` (zero: the
-    /// default); the watcher must be stopped (libev `ev_stat_set`).
+    /// default); the watcher must be stopped.
     ///
     /// @throws NullPointerException     `path` or `interval` is null
     /// @throws IllegalArgumentException `interval` is negative
@@ -148,13 +148,13 @@ public final class StatWatcher extends Watcher {
         return attributes;
     }
 
-    /// What [#attributes()] held before the last change (libev's `prev`); the same as
+    /// What [#attributes()] held before the last change; the same as
     /// [#attributes()] until a change has been seen, [PathStat#MISSING] before the first start.
     public PathStat previousAttributes() {
         return previous;
     }
 
-    /// Reads the path now into [#attributes()], without a callback (libev `ev_stat_stat`): so
+    /// Reads the path now into [#attributes()], without a callback: so
     /// that a change the callback makes itself is not reported back to it. [#previousAttributes()]
     /// stays as it was.
     ///

@@ -3,7 +3,7 @@ package io.ev4j.core;
 import java.time.Duration;
 import java.util.Objects;
 
-/// Calls back after a delay, once or repeatedly, on the loop's monotonic clock (libev `ev_timer`).
+/// Calls back after a delay, once or repeatedly, on the loop's monotonic clock.
 ///
 /// ```java
 /// var timeout = new TimerWatcher(loop, (w, events) -> connection.close());
@@ -42,7 +42,7 @@ public final class TimerWatcher extends TimedWatcher {
         this.callback = Objects.requireNonNull(callback, "callback");
     }
 
-    /// Sets the delay and repeat interval of a stopped timer (libev `ev_timer_set`).
+    /// Sets the delay and repeat interval of a stopped timer.
     ///
     /// @param afterNs  delay before the first call, >= 0
     /// @param repeatNs interval of later calls, or 0 for a one-shot timer
@@ -89,7 +89,7 @@ public final class TimerWatcher extends TimedWatcher {
     }
 
     /// Restarts a repeating timer `repeat` from now, the cheap way to push back an inactivity
-    /// timeout (libev `ev_timer_again`): active and repeating: rescheduled; active and not
+    /// timeout: active and repeating: rescheduled; active and not
     /// repeating: stopped; stopped and repeating: started with the repeat as its delay.
     public void again() {
         loop.againTimer(this);

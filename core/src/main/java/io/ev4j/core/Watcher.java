@@ -24,7 +24,7 @@ import java.util.Objects;
 ///
 /// ## Rules
 /// - A watcher belongs to the loop it was made with, for life.
-/// - `start()` on an active watcher and `stop()` on a stopped one do nothing, as in libev.
+/// - `start()` on an active watcher and `stop()` on a stopped one do nothing.
 /// - Changing what a watcher watches ([IoWatcher#set], [TimerWatcher#set]) or its priority
 ///   needs it stopped (and, for the priority, not pending); otherwise [IllegalStateException].
 /// - Every method is for the loop's thread only ([AsyncWatcher#send()] excepted).
@@ -124,7 +124,7 @@ public abstract sealed class Watcher
     }
 
     /// Queues a call of this watcher's callback with `events`, as if the event had happened
-    /// (libev's `ev_feed_event`). Works on stopped watchers too.
+    ///. Works on stopped watchers too.
     public final void feed(int events) {
         loop.feedEvent(this, events);
     }

@@ -184,7 +184,7 @@ class TimerTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> t.start(0, -5))
                 .getMessage().contains("repeat"));
         t.start(ms(1), 0);
-        t.start();                          // active: a no-op, as in libev
+        t.start();                          // active: a no-op
         assertTrue(assertThrows(IllegalStateException.class, () -> t.set(1, 1))
                 .getMessage().contains("stop()"));
         t.stop();

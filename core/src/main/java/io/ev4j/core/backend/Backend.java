@@ -19,7 +19,7 @@ import java.nio.channels.SelectableChannel;
 ///   loop allocates and reuses. [ReadySink#ready] reports readiness by slot.
 /// - **Errors on a handle** (hang-up, socket error) are reported as readiness for both
 ///   [#READ] and [#WRITE] (those that are watched), so that the next read or write surfaces
-///   the error, as libev does.
+///   the error.
 /// - **Batched changes.** The loop calls [#modify] at most once per slot per iteration, with the
 ///   net change, just before [#poll].
 ///
@@ -62,7 +62,7 @@ public interface Backend extends AutoCloseable {
 
     /// A file descriptor that is readable whenever [#poll] would report something (a ready
     /// handle or a wake-up), or -1 if this backend has none. Another loop that watches fds can
-    /// then poll this one's fd to run it (libev `ev_embed`, [io.ev4j.core.EmbedWatcher]). The fd
+    /// then poll this one's fd to run it ([io.ev4j.core.EmbedWatcher]). The fd
     /// belongs to the backend: never close it, and read it again before each poll of the other
     /// loop, as a backend may replace it.
     default int embedFd() {

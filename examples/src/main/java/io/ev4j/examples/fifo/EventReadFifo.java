@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/// Makes a FIFO at a path and prints what is written into it (libevent's `event-read-fifo`
-/// sample): `event-read-fifo /tmp/events`, then `echo hi > /tmp/events` from another shell.
+/// Makes a FIFO at a path and prints what is written into it:
+/// `event-read-fifo /tmp/events`, then `echo hi > /tmp/events` from another shell.
 ///
 /// ```java
 /// EventReadFifo reader = new EventReadFifo(loop, path, System.out, false);

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /// A repeating one-second timer that prints the wall-clock time and the loop time elapsed
-/// since it started (libevent's `time-test` sample).
+/// since it started.
 ///
 /// ```java
 /// TimerWatcher t = TimeTest.start(loop, System.out, 3);   // three ticks, then it stops

@@ -9,7 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/// A chain of native memory segments holding bytes in order: libevent's `evbuffer`.
+/// A chain of native memory segments holding bytes in order.
 ///
 /// ```java
 /// try (SegmentPool pool = new SegmentPool(); Buffer in = new Buffer(pool); Buffer out = new Buffer(pool)) {
@@ -131,7 +131,7 @@ public final class Buffer implements AutoCloseable {
     // ---------------------------------------------------------------- appending (no copy)
 
     /// Moves all of `other`'s bytes to the end of this buffer, leaving `other` empty:
-    /// `evbuffer_add_buffer`. O(segments), nothing copied.
+    /// O(segments), nothing copied.
     ///
     /// @throws IllegalArgumentException `other` is this buffer or uses another pool
     /// @throws FrozenBufferException    this buffer's end or `other`'s start is frozen
@@ -157,7 +157,7 @@ public final class Buffer implements AutoCloseable {
         }
     }
 
-    /// Appends a read-only reference to `memory` without copying it: `evbuffer_add_reference`.
+    /// Appends a read-only reference to `memory` without copying it.
     /// `release` (may be null) runs exactly once, when the buffer no longer holds any of it;
     /// until then the caller keeps `memory` alive and unchanged. An empty `memory` is released
     /// at once.
@@ -180,7 +180,7 @@ public final class Buffer implements AutoCloseable {
     }
 
     /// Appends `length` bytes of the file open as `fd`, from `position`, without reading them:
-    /// `evbuffer_add_file`. [#writeTo(int, long)] sends them with `sendfile`. `release` (may be
+    /// [#writeTo(int, long)] sends them with `sendfile`. `release` (may be
     /// null; typically closes `fd`) runs exactly once, when the buffer no longer holds any of
     /// them; until then `fd` must stay open.
     ///
@@ -249,7 +249,7 @@ public final class Buffer implements AutoCloseable {
     }
 
     /// Moves all of `other`'s bytes before this buffer's first byte, leaving `other` empty:
-    /// `evbuffer_prepend_buffer`. O(segments), nothing copied.
+    /// O(segments), nothing copied.
     ///
     /// @throws IllegalArgumentException `other` is this buffer or uses another pool
     /// @throws FrozenBufferException    this buffer's start or `other`'s start is frozen
@@ -261,7 +261,7 @@ public final class Buffer implements AutoCloseable {
 
     // ---------------------------------------------------------------- removing
 
-    /// Removes the first `min(n, length())` bytes: `evbuffer_drain`. Returns how many.
+    /// Removes the first `min(n, length())` bytes. Returns how many.
     ///
     /// @throws IllegalArgumentException `n` is negative
     public long drain(long n) {
@@ -283,8 +283,7 @@ public final class Buffer implements AutoCloseable {
         finish(orig, 0, orig);
     }
 
-    /// Releases every segment as [#clear()] does, but without telling the listeners (as
-    /// `evbuffer_free`), and returns the file window's chunk to the pool. Ignores frozen ends.
+    /// Releases every segment as [#clear()] does, but without telling the listeners, and returns the file window's chunk to the pool. Ignores frozen ends.
     /// The buffer may be used again.
     @Override
     public void close() {
@@ -293,7 +292,7 @@ public final class Buffer implements AutoCloseable {
         finish(0, 0, 0);
     }
 
-    /// Moves the first `min(n, length())` bytes to the end of `dst`: `evbuffer_remove_buffer`.
+    /// Moves the first `min(n, length())` bytes to the end of `dst`.
     /// Whole segments move without a copy; a segment cut in two is copied into `dst`'s chunks.
     /// Returns how many bytes moved.
     ///
@@ -318,7 +317,7 @@ public final class Buffer implements AutoCloseable {
         return k;
     }
 
-    /// Copies up to `length` first bytes into `dst` and drains them: `evbuffer_remove`.
+    /// Copies up to `length` first bytes into `dst` and drains them.
     /// Returns how many.
     public int read(byte[] dst, int offset, int length) {
         checkStart("read");
@@ -338,7 +337,7 @@ public final class Buffer implements AutoCloseable {
 
     // ---------------------------------------------------------------- inspecting
 
-    /// Copies up to `length` first bytes into `dst` without draining: `evbuffer_copyout`.
+    /// Copies up to `length` first bytes into `dst` without draining.
     /// Returns how many.
     public int copyOut(byte[] dst, int offset, int length) {
         return peek(0, dst, offset, length);
@@ -351,7 +350,7 @@ public final class Buffer implements AutoCloseable {
     }
 
     /// Copies up to `length` bytes from byte `offset` on into `dst` without draining:
-    /// `evbuffer_copyout_from`. Returns how many (0 if `offset >= length()`).
+    /// Returns how many (0 if `offset >= length()`).
     ///
     /// @throws IllegalArgumentException `offset` is negative
     public int peek(long offset, byte[] dst, int dstOffset, int length) {
@@ -391,7 +390,7 @@ public final class Buffer implements AutoCloseable {
     }
 
     /// Where `needle` first occurs at or after byte `from`, across segment boundaries:
-    /// `evbuffer_search`. -1 if nowhere; an empty needle is found at `from` if
+    /// -1 if nowhere; an empty needle is found at `from` if
     /// `from <= length()`.
     ///
     /// @throws IllegalArgumentException `from` is negative
@@ -404,7 +403,7 @@ public final class Buffer implements AutoCloseable {
         return BufferScan.indexOf(chain, b, b, from);
     }
 
-    /// Removes and returns the first line, without its end-of-line bytes: `evbuffer_readln`.
+    /// Removes and returns the first line, without its end-of-line bytes.
     /// Null (and nothing removed) if no complete line is there yet. See [EolStyle].
     ///
     /// @throws FrozenBufferException the start is frozen
@@ -435,7 +434,7 @@ public final class Buffer implements AutoCloseable {
     // ---------------------------------------------------------------- reserve and commit
 
     /// Writable space for at least `minBytes` after the last byte, contiguous, for filling in
-    /// place and then [#commit]: `evbuffer_reserve_space`. The segment returned spans the free
+    /// place and then [#commit]. The segment returned spans the free
     /// tail of the last chunk (at least `minBytes`, at most a chunk). Any other change of the
     /// buffer before the commit cancels the reservation.
     ///
@@ -459,7 +458,7 @@ public final class Buffer implements AutoCloseable {
     }
 
     /// Makes the first `n` bytes of the last [#reserve]d space part of the buffer:
-    /// `evbuffer_commit_space`. `n` may be 0.
+    /// `n` may be 0.
     ///
     /// @throws IllegalStateException    nothing is reserved, or the buffer changed since
     /// @throws IllegalArgumentException `n` is negative or more than was reserved

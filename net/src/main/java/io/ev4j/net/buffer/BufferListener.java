@@ -1,6 +1,6 @@
 package io.ev4j.net.buffer;
 
-/// Told after each change of a [Buffer]'s contents: libevent's `evbuffer_add_cb`.
+/// Told after each change of a [Buffer]'s contents.
 ///
 /// ```java
 /// buffer.addListener((b, originalLength, added, removed) ->

@@ -1,7 +1,6 @@
 package io.ev4j.net.buffer;
 
-/// How [Buffer#readLine(EolStyle)] finds the end of a line: libevent's
-/// `enum evbuffer_eol_style`. The line returned never includes its end-of-line bytes.
+/// How [Buffer#readLine(EolStyle)] finds the end of a line. The line returned never includes its end-of-line bytes.
 ///
 /// ```java
 /// byte[] line = input.readLine(EolStyle.CRLF);   // "GET / HTTP/1.1\r\n" gives "GET / HTTP/1.1"

@@ -1,7 +1,7 @@
 package io.ev4j.net.buffer;
 
 /// An operation needed an end of a [Buffer] that [Buffer#freezeStart(boolean)] or
-/// [Buffer#freezeEnd(boolean)] has frozen (libevent's `evbuffer_freeze`).
+/// [Buffer#freezeEnd(boolean)] has frozen.
 ///
 /// ```java
 /// buffer.freezeEnd(true);

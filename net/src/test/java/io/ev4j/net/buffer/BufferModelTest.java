@@ -248,7 +248,7 @@ class BufferModelTest {
         return x;
     }
 
-    /// The model: a growable byte array and libevent's line rules written out naively.
+    /// The model: a growable byte array and the line rules written out naively.
     static final class Model {
         byte[] bytes = new byte[64];
         int length;
