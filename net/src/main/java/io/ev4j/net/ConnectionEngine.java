@@ -2,7 +2,6 @@ package io.ev4j.net;
 
 import io.ev4j.core.CheckWatcher;
 import io.ev4j.core.Events;
-import io.ev4j.core.IoSource;
 import io.ev4j.core.IoWatcher;
 import io.ev4j.core.Loop;
 import io.ev4j.core.TimerWatcher;
@@ -73,10 +72,6 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     long readTimeoutNs;
     long writeTimeoutNs;
     int maxReadBytes = BufferedConnection.DEFAULT_MAX_READ_BYTES;
-    /// Most bytes one read asks for whatever [#maxReadBytes] says: one chunk for a plain socket
-    /// on the portable backend, so that its channel read fills a single buffer (the JDK's
-    /// scattering read allocates per buffer for views of pooled memory); else no cap.
-    final int readCapBytes;
     /// The last read took less than one chunk: the next asks for one chunk only, so that a
     /// connection of small messages does not take a chain of empty chunks from the pool (and
     /// hand an `iovec` per chunk to the kernel) for each read, only to give them back. A read
@@ -103,8 +98,6 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         input.addListener((b, originalLength, added, removed) -> inputDrained(removed));
         output.addListener((b, originalLength, added, removed) -> outputAdded(added));
         this.io = transport == null ? null : new IoWatcher(loop, transport.source(), Events.READ, this::ready);
-        this.readCapBytes = transport != null && !(transport instanceof TlsTransport)
-                && transport.source() instanceof IoSource.Channel ? pool.chunkSize() : Integer.MAX_VALUE;
         this.readTimer = new TimerWatcher(loop, (w, events) -> timedOut(ConnectionEvents.READING));
         this.writeTimer = new TimerWatcher(loop, (w, events) -> timedOut(ConnectionEvents.WRITING));
         this.dispatcher = new CheckWatcher(loop, (w, events) -> runOwed());
@@ -200,7 +193,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     }
 
     void readReady() {
-        long max = Math.min(Math.min(maxReadBytes, smallReads ? pool.chunkSize() : readCapBytes), readAllowance());
+        long max = Math.min(smallReads ? Math.min(maxReadBytes, pool.chunkSize()) : maxReadBytes, readAllowance());
         if (readHighBytes > 0) {
             max = Math.min(max, readHighBytes - input.length());
         }

@@ -8,8 +8,10 @@ import io.ev4j.net.buffer.Buffer;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 
-/// A [Transport] over any [StreamSocket] (TCP or Unix-domain): `readv`/`writev` on its fd on native backends, scattering
-/// and gathering channel calls on the portable one.
+/// A [Transport] over any [StreamSocket] (TCP or Unix-domain): `readv`/`writev` on its fd on
+/// native backends, channel calls on the portable one. A channel read fills at most one chunk:
+/// the JDK's scattering read allocates per buffer for views of pooled memory, a single-buffer
+/// read does not.
 final class SocketTransport implements Transport {
     private final StreamSocket socket;
     private final IoSource source;
@@ -44,7 +46,7 @@ final class SocketTransport implements Transport {
 
     @Override
     public long readInto(Buffer dst, int maxBytes) throws IOException {
-        return fd >= 0 ? dst.readFrom(fd, maxBytes) : dst.readFrom(channel, maxBytes);
+        return fd >= 0 ? dst.readFrom(fd, maxBytes) : dst.readFrom(channel, Math.min(maxBytes, dst.pool().chunkSize()));
     }
 
     @Override

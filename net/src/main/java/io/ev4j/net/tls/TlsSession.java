@@ -181,7 +181,7 @@ public final class TlsSession {
     }
 
     private boolean wrap(Buffer appOut, Buffer netOut, boolean handshaking) throws SSLException {
-        if (engine.isOutboundDone() || (!handshaking && appOut.isEmpty() && !closePending())) {
+        if (engine.isOutboundDone() || (!handshaking && appOut.isEmpty())) {
             return false;
         }
         plain.clear();
@@ -204,12 +204,6 @@ public final class TlsSession {
             return r.bytesConsumed() > 0 || r.bytesProduced() > 0
                     || r.getHandshakeStatus() == HandshakeStatus.FINISHED;
         }
-    }
-
-    /// After closeOutbound the engine reports NEED_WRAP until close_notify is out; this covers
-    /// an engine that reports NOT_HANDSHAKING instead.
-    private boolean closePending() {
-        return engine.isInboundDone() || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
     }
 
     private void noteHandshake(SSLEngineResult r) {
