@@ -16,7 +16,8 @@ import javax.net.ssl.SSLException;
 /// a partial record ever waits here, and the rest of it is on its way: a record larger than the
 /// read high watermark overshoots the watermark (by at most one read) instead of stalling.
 final class TlsTransport implements Transport {
-    /// Ciphertext read per readiness, at least: one whole maximal record.
+    /// Ciphertext asked for per readiness, at least: one whole maximal record (a channel read
+    /// on the portable backend takes at most a chunk; the rest comes at the next readiness).
     private static final int MIN_READ_BYTES = 17 * 1024;
 
     private final Transport raw;
