@@ -51,6 +51,7 @@ public final class CompareMain {
         Long measureMs = null;
         Set<String> only = Set.of("echo", "idle", "timers");
         Path out = null;
+        List<String> serverJvmArgs = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -62,6 +63,7 @@ public final class CompareMain {
                 case "--only" -> { only = Set.of(args[++i].split(",")); narrowed = true; }
                 case "--no-pin" -> Pinning.disable();
                 case "--out" -> out = Path.of(args[++i]);
+                case "--server-jvm-arg" -> serverJvmArgs.add(args[++i]);
                 case "--chart-from" -> {
                     Path csv = Path.of(args[++i]);
                     Path svg = csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", "") + ".svg");
@@ -71,7 +73,7 @@ public final class CompareMain {
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; options: --quick, "
                         + "--repeats N, --impls a,b, --shapes CxPxS,..., --warmup-ms MS, --measure-ms MS, "
-                        + "--only echo,idle,timers, --no-pin, --out DIR");
+                        + "--only echo,idle,timers, --no-pin, --out DIR, --server-jvm-arg ARG (repeatable)");
             }
         }
         if (impls == null) {
@@ -103,7 +105,7 @@ public final class CompareMain {
         long started = System.nanoTime();
         Results results = new Results();
         if (only.contains("echo")) {
-            new EchoComparison(impls, shapes, reps, warmup, measure, quick ? 3 : 8).run(results);
+            new EchoComparison(impls, shapes, reps, warmup, measure, quick ? 3 : 8, serverJvmArgs).run(results);
         }
         if (only.contains("idle")) {
             new IdleFdsRun(quick, reps).run(results);

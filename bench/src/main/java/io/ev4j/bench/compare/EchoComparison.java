@@ -8,7 +8,7 @@ import java.util.List;
 /// server CPU) and one load JVM (pinned to the load CPU) that run every shape in turn.
 ///
 /// ```java
-/// new EchoComparison(List.of("ev4j-epoll", "netty-epoll"), shapes, 3, 1000, 2000, 8).run(results);
+/// new EchoComparison(List.of("ev4j-epoll", "netty-epoll"), shapes, 3, 1000, 2000, 8, List.of()).run(results);
 /// ```
 ///
 /// Each server JVM is first warmed up for twice the warm-up time (at least 2 s) on two shapes
@@ -29,6 +29,8 @@ final class EchoComparison {
     private static final List<String> LOAD_JVM = List.of("-Xms256m", "-Xmx256m");
 
     private final List<String> impls;
+    /// [#SERVER_JVM] plus what the caller added (diagnostic flags, say).
+    private final List<String> serverJvm;
     private final List<Shape> shapes;
     private final int repeats;
     private final long warmupMs;
@@ -38,8 +40,10 @@ final class EchoComparison {
     private final int settleRounds;
     private static final double SETTLE_SHARE = 0.05;
 
-    EchoComparison(List<String> impls, List<Shape> shapes, int repeats, long warmupMs, long measureMs, int settleRounds) {
+    EchoComparison(List<String> impls, List<Shape> shapes, int repeats, long warmupMs, long measureMs, int settleRounds,
+                   List<String> extraServerJvmArgs) {
         this.impls = impls;
+        this.serverJvm = java.util.stream.Stream.concat(SERVER_JVM.stream(), extraServerJvmArgs.stream()).toList();
         this.shapes = shapes;
         this.repeats = repeats;
         this.warmupMs = warmupMs;
@@ -69,7 +73,7 @@ final class EchoComparison {
     }
 
     private void runServer(String impl, Results out) throws InterruptedException, java.io.IOException {
-        try (Child server = Child.start(impl, Child.java(Pinning.SERVER_CPU, SERVER_JVM,
+        try (Child server = Child.start(impl, Child.java(Pinning.SERVER_CPU, serverJvm,
                 "io.ev4j.bench.echo.EchoServerMain", "--impl", impl, "--port", "0"));
              Child load = Child.start("load", Child.java(Pinning.LOAD_CPU, LOAD_JVM, "io.ev4j.bench.load.LoadMain"))) {
             int port = Integer.parseInt(server.expect("listening", 30_000).split(" ")[1]);
