@@ -11,6 +11,7 @@ import io.ev4j.net.tls.TlsConfig;
 import io.ev4j.net.tls.TlsSession;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -45,6 +46,8 @@ import java.util.Objects;
 ///   a connect is in progress). Every transfer restarts them.
 /// - **Filters** ([#setFilters]) transform bytes between the socket and the buffers; **rate
 ///   limits** ([#setRateLimit], [RateLimitGroup]) cap bytes per tick.
+/// - **Connecting**: to an [InetSocketAddress], a [UnixAddress], or a host name and port,
+///   which a [HostResolver] looks up off the loop before each address is tried in turn.
 /// - **TLS**: the `wrap` and `connect` overloads that take a [TlsConfig] put an `SSLEngine`
 ///   between the socket and the buffers, which then hold plaintext; `CONNECTED` comes when the
 ///   handshake completes, and [#tlsSession()] tells what was negotiated.
@@ -167,6 +170,66 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
             throw new IllegalArgumentException("cannot connect to an unnamed unix address");
         }
         return ConnectionFactory.connect(loop, pool, () -> UnixSocket.connect(loop, remote), remote, tls, options);
+    }
+
+    /// Starts connecting to `host` (a name, or a literal IPv4 or IPv6 address) on `port`,
+    /// looking the name up with [HostResolver#system()]; see
+    /// [#connect(Loop, SegmentPool, HostResolver, String, int, TlsConfig, ConnectionOption...)].
+    ///
+    /// ```java
+    /// BufferedConnection c = BufferedConnection.connect(loop, pool, "localhost", 8080);
+    /// ```
+    public static BufferedConnection connect(Loop loop, SegmentPool pool, String host, int port,
+                                             ConnectionOption... options) {
+        return connect(loop, pool, HostResolver.system(), host, port, null, options);
+    }
+
+    /// [#connect(Loop, SegmentPool, String, int, ConnectionOption...)] with TLS: the server is
+    /// named `host` (SNI and the host name check) unless [TlsConfig#serverName()] says otherwise.
+    public static BufferedConnection connect(Loop loop, SegmentPool pool, String host, int port, TlsConfig tls,
+                                             ConnectionOption... options) {
+        return connect(loop, pool, HostResolver.system(), host, port, Objects.requireNonNull(tls, "tls"), options);
+    }
+
+    /// Starts connecting to `host` on `port`: `resolver` looks the name up without blocking
+    /// the loop, then each address is tried in the resolver's order until one connects. A
+    /// literal address is connected to at once, without the resolver. Meanwhile
+    /// [#isConnecting()] is true, reading waits and output is kept; the write timeout
+    /// ([#setTimeouts]) bounds the lookup and the attempts together. The event callback gets
+    /// [ConnectionEvents#CONNECTED] (after the TLS handshake when `tls` is not null), or
+    /// `ERROR`: then [#lastError()] is the resolver's error (an
+    /// [java.net.UnknownHostException] for a name without addresses) or the first attempt's
+    /// error, with those of the later attempts [Throwable#getSuppressed() suppressed] in it.
+    /// [#close()] during the lookup drops its answer. The connection owns its sockets.
+    ///
+    /// @param tls null for a plain connection
+    /// @throws IllegalArgumentException `host` is empty or `port` is outside 0-65535
+    public static BufferedConnection connect(Loop loop, SegmentPool pool, HostResolver resolver, String host,
+                                             int port, TlsConfig tls, ConnectionOption... options) {
+        Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host name is empty");
+        }
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range 0-65535: " + port);
+        }
+        InetAddress literal = literalAddress(host);
+        if (literal != null) {
+            return dial(loop, pool, new InetSocketAddress(literal, port), tls, options);
+        }
+        return ConnectionFactory.connectByName(loop, pool, resolver, host, port, tls, options);
+    }
+
+    /// `host` as an address if it is written as one (IPv6 with or without brackets), else null.
+    private static InetAddress literalAddress(String host) {
+        String bare = host.length() > 2 && host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1) : host;
+        try {
+            return InetAddress.ofLiteral(bare);
+        } catch (IllegalArgumentException notLiteral) {
+            return null;
+        }
     }
 
     /// The TLS session of a connection made with a [TlsConfig] (its ALPN protocol, peer
@@ -417,6 +480,10 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
             return;
         }
         closed = true;
+        if (connector != null) {
+            connector.cancel();
+            connector = null;
+        }
         if (io != null) {
             io.stop();
         }
@@ -455,7 +522,8 @@ public final class BufferedConnection extends ConnectionEngine implements AutoCl
 
     @Override
     public String toString() {
-        String over = transport != null ? transport.toString() : partner != null ? "pair end" : "no socket";
+        String over = transport != null ? transport.toString()
+                : connector != null ? connector.toString() : partner != null ? "pair end" : "no socket";
         return "BufferedConnection[" + over + ", input " + input.length() + ", output " + output.length()
                 + (closed ? ", closed" : "") + "]";
     }

@@ -28,8 +28,9 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
 
     final Loop loop;
     final SegmentPool pool;
-    /// The socket; null for a [ConnectionPair] end.
-    final Transport transport;
+    /// The socket; null for a [ConnectionPair] end, and for a connect by host name until its
+    /// first attempt ([#attach]).
+    Transport transport;
     /// The other end of a pair; null for a socket or once the other end closed.
     BufferedConnection partner;
     final boolean closeOnFree;
@@ -41,7 +42,10 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     Buffer rawOut;
     ConnectionFilter inFilter;
     ConnectionFilter outFilter;
-    final IoWatcher io;
+    /// Watches [#transport]; null while that is.
+    IoWatcher io;
+    /// A connect by host name still looking up or trying addresses, else null.
+    HostConnector connector;
     final TimerWatcher readTimer;
     final TimerWatcher writeTimer;
     /// Never started: fed to run owed callbacks from the loop.
@@ -97,10 +101,34 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         this.output = new Buffer(pool);
         input.addListener((b, originalLength, added, removed) -> inputDrained(removed));
         output.addListener((b, originalLength, added, removed) -> outputAdded(added));
-        this.io = transport == null ? null : new IoWatcher(loop, transport.source(), Events.READ, this::ready);
+        this.io = transport == null ? null : watch(transport);
         this.readTimer = new TimerWatcher(loop, (w, events) -> timedOut(ConnectionEvents.READING));
         this.writeTimer = new TimerWatcher(loop, (w, events) -> timedOut(ConnectionEvents.WRITING));
         this.dispatcher = new CheckWatcher(loop, (w, events) -> runOwed());
+    }
+
+    private IoWatcher watch(Transport t) {
+        return new IoWatcher(loop, t.source(), Events.READ, this::ready);
+    }
+
+    /// A connect by host name: the next attempt's socket (connect in progress) replaces the
+    /// last one's, which is closed.
+    void attach(Transport next) {
+        if (transport != null) {
+            io.stop();
+            transport.release();
+            transport.close();
+        }
+        transport = next;
+        io = watch(next);
+        updateInterest();
+    }
+
+    /// A connect by host name found no address or none took: `ERROR`, both sides disabled.
+    void connectFailed(IOException e) {
+        connector = null;
+        connecting = false;
+        fail(0, e);
     }
 
     private BufferedConnection self() {
@@ -408,17 +436,21 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         try {
             done = transport.finishConnect();
         } catch (IOException e) {
-            connecting = false;
-            fail(0, e);
+            IOException reported = connector != null ? connector.nextAttempt(e) : e;
+            if (reported != null) {
+                connectFailed(reported);
+            }
             return;
         }
         if (done) {
+            connector = null;
             connecting = false;
             if (transport.isHandshaking()) {
                 beginHandshake();
             } else {
                 updateInterest();
                 callEvent(ConnectionEvents.CONNECTED);
+                shutIfFlushed();                    // finishOutput() before the connect, with nothing to send
             }
         }
     }
@@ -458,6 +490,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         callEvent(ConnectionEvents.CONNECTED);
         if (!closed) {
             kick();                                 // output written during the handshake
+            shutIfFlushed();
         }
     }
 

@@ -56,19 +56,49 @@ final class ConnectionFactory {
         } catch (IOException e) {
             return failedAtOnce(loop, pool, e, options);
         }
-        Transport transport = new SocketTransport(socket);
-        if (tls != null) {
-            try {
-                transport = tlsOver(transport, pool, tls, remote);
-            } catch (SSLException e) {
-                socket.close();
-                return failedAtOnce(loop, pool, e, options);
-            }
+        Transport transport;
+        try {
+            transport = transportFor(socket, pool, tls, remote);
+        } catch (SSLException e) {
+            socket.close();
+            return failedAtOnce(loop, pool, e, options);
         }
         BufferedConnection c = new BufferedConnection(loop, pool, transport, true, options);
         c.connecting = true;
         c.updateInterest();
         return c;
+    }
+
+    /// A connection that looks `host` up with `resolver` and connects to each address in turn
+    /// (see [HostConnector]); reading waits, and output is kept, until one connects.
+    static BufferedConnection connectByName(Loop loop, SegmentPool pool, HostResolver resolver, String host,
+                                            int port, TlsConfig tls, ConnectionOption... options) {
+        BufferedConnection c = new BufferedConnection(loop, pool, null, true, options);
+        c.connecting = true;
+        c.connector = new HostConnector(c, host, port, namedAfter(tls, host));
+        c.updateInterest();                         // the write timeout bounds the lookup too
+        c.connector.start(resolver);
+        return c;
+    }
+
+    /// `tls` with `host` as the server name (SNI, and the name the certificate must match)
+    /// unless it names one already; `host` as it is when SNI cannot carry it.
+    private static TlsConfig namedAfter(TlsConfig tls, String host) {
+        if (tls == null || !tls.clientMode() || tls.serverName() != null) {
+            return tls;
+        }
+        try {
+            return tls.serverName(host);
+        } catch (IllegalArgumentException notAnSniName) {
+            return tls;
+        }
+    }
+
+    /// The transport over a socket connecting to `remote`: plain, or TLS when `tls` is not null.
+    static Transport transportFor(StreamSocket socket, SegmentPool pool, TlsConfig tls, SocketAddress remote)
+            throws SSLException {
+        Transport plain = new SocketTransport(socket);
+        return tls == null ? plain : tlsOver(plain, pool, tls, remote);
     }
 
     /// A TLS transport over `raw`; a TCP peer's host and port hint session resumption (and

@@ -15,6 +15,7 @@ import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -122,6 +123,39 @@ final class NetTesting {
             serverOptions[options.length] = ConnectionOption.CLOSE_ON_FREE;
             return new Connected(client, BufferedConnection.wrap(loop, pool, accepted, serverOptions));
         }
+    }
+
+    /// A resolver that answers every lookup with `addresses`, from the loop, as the contract
+    /// says; a cancelled lookup is not answered.
+    static HostResolver answering(java.net.InetAddress... addresses) {
+        List<java.net.InetAddress> answer = List.of(addresses);
+        return (loop, host, done) -> {
+            loop.ref();
+            boolean[] cancelled = {false};
+            loop.execute(() -> {
+                if (!cancelled[0]) {
+                    loop.unref();
+                    done.resolved(answer, null);
+                }
+            });
+            return () -> {
+                if (!cancelled[0]) {
+                    cancelled[0] = true;
+                    loop.unref();
+                }
+            };
+        };
+    }
+
+    /// Runs `loop` until `listener` has a connection to accept, failing after 5 s.
+    static TcpSocket accept(Loop loop, TcpListener listener) throws IOException {
+        TcpSocket accepted;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((accepted = listener.accept()) == null) {
+            assertTrue(System.nanoTime() < deadline, "no connection accepted");
+            loop.runOnce();
+        }
+        return accepted;
     }
 
     /// Closes the pool after checking that every segment came back.

@@ -235,4 +235,46 @@ class TlsConnectionTest extends NetTestCase {
         ((TlsTransport) server.transport()).raw().shutdownOutput();
         server.close();
     }
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aConnectByHostNameFailsWhenTheCertificateDoesNotNameTheHost(BackendKind kind) throws IOException {
+        loop = NetTesting.loop(kind);
+        try (TcpListener listener = TcpListener.listen(loop, NetTesting.loopback(0), 16)) {
+            int port = ((java.net.InetSocketAddress) listener.localAddress()).getPort();
+            BufferedConnection c = BufferedConnection.connect(loop, pool, NetTesting.answering(java.net.InetAddress.getLoopbackAddress()), "elsewhere.test", port,
+                    TlsConfig.client(cert.trustingClientContext()));
+            c.setCallbacks(null, null, record("client"));
+            TcpSocket accepted = NetTesting.accept(loop, listener);
+            BufferedConnection s = BufferedConnection.wrap(loop, pool, accepted, server(), ConnectionOption.CLOSE_ON_FREE);
+            s.setCallbacks(null, null, (conn, ev) -> conn.close());
+            NetTesting.runUntil(loop, () -> !events.isEmpty(), 10_000);
+            assertEquals(1, events.size(), events.toString());
+            assertTrue(events.get(0).startsWith("client:") && events.get(0).contains("ERROR"), events.toString());
+            assertInstanceOf(SSLHandshakeException.class, c.lastError(), String.valueOf(c.lastError()));
+            c.close();
+            s.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aConnectByHostNameNamesAndChecksTheServerAfterTheHost(BackendKind kind) throws IOException {
+        loop = NetTesting.loop(kind);
+        try (TcpListener listener = TcpListener.listen(loop, NetTesting.loopback(0), 16)) {
+            int port = ((java.net.InetSocketAddress) listener.localAddress()).getPort();
+            // no serverName in the config: the host name given to connect is the one checked
+            BufferedConnection c = BufferedConnection.connect(loop, pool, NetTesting.answering(java.net.InetAddress.getLoopbackAddress()), "localhost", port,
+                    TlsConfig.client(cert.trustingClientContext()));
+            c.setCallbacks(null, null, record("client"));
+            TcpSocket accepted = NetTesting.accept(loop, listener);
+            BufferedConnection s = BufferedConnection.wrap(loop, pool, accepted, server(), ConnectionOption.CLOSE_ON_FREE);
+            s.setCallbacks(null, null, record("server"));
+            NetTesting.runUntil(loop, () -> events.size() == 2, 10_000);
+            assertEquals(java.util.Set.of("client:CONNECTED", "server:CONNECTED"), java.util.Set.copyOf(events));
+            var names = ((ExtendedSSLSession) s.tlsSession().engine().getSession()).getRequestedServerNames();
+            assertEquals(List.of(new SNIHostName("localhost")), names);
+            c.close();
+            s.close();
+        }
+    }
 }
