@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /// - A send to a stopped watcher is dropped; [#start()] clears any left-over send.
 /// - An active async watcher keeps [Loop#run()] going, like any other.
 public final class AsyncWatcher extends Watcher {
-    private final Callback<AsyncWatcher> callback;
+    private final Callback<? super AsyncWatcher> callback;
     private final AtomicBoolean sent = new AtomicBoolean();
 
     /// A stopped async watcher.
-    public AsyncWatcher(Loop loop, Callback<AsyncWatcher> callback) {
+    public AsyncWatcher(Loop loop, Callback<? super AsyncWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

@@ -14,10 +14,10 @@ import java.util.Objects;
 /// the hook for embedding another event source. Order among check watchers of one priority is
 /// unspecified.
 public final class CheckWatcher extends Watcher {
-    private final Callback<CheckWatcher> callback;
+    private final Callback<? super CheckWatcher> callback;
 
     /// A stopped check watcher.
-    public CheckWatcher(Loop loop, Callback<CheckWatcher> callback) {
+    public CheckWatcher(Loop loop, Callback<? super CheckWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

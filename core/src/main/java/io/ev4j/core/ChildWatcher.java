@@ -58,7 +58,7 @@ public final class ChildWatcher extends Watcher {
     private static final long FIRST_RETRY_NS = 1_000_000L;
     private static final long LAST_RETRY_NS = 128_000_000L;
 
-    private final Callback<ChildWatcher> callback;
+    private final Callback<? super ChildWatcher> callback;
     private long pid;
     private Process process;
     private ChildStatus status;
@@ -75,7 +75,7 @@ public final class ChildWatcher extends Watcher {
     private TimerWatcher retry;
 
     /// A stopped watcher of `process` (one [ProcessBuilder#start()] returned).
-    public ChildWatcher(Loop loop, Process process, Callback<ChildWatcher> callback) {
+    public ChildWatcher(Loop loop, Process process, Callback<? super ChildWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
         set(process);
@@ -84,7 +84,7 @@ public final class ChildWatcher extends Watcher {
     /// A stopped watcher of any process by its pid.
     ///
     /// @throws IllegalArgumentException `pid` is not positive
-    public ChildWatcher(Loop loop, long pid, Callback<ChildWatcher> callback) {
+    public ChildWatcher(Loop loop, long pid, Callback<? super ChildWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
         set(pid);

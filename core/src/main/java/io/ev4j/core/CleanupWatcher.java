@@ -11,10 +11,10 @@ import java.util.Objects;
 /// An active cleanup watcher does not keep [Loop#run()] going. Its callback may not start
 /// watchers on the closing loop.
 public final class CleanupWatcher extends Watcher {
-    private final Callback<CleanupWatcher> callback;
+    private final Callback<? super CleanupWatcher> callback;
 
     /// A stopped cleanup watcher.
-    public CleanupWatcher(Loop loop, Callback<CleanupWatcher> callback) {
+    public CleanupWatcher(Loop loop, Callback<? super CleanupWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

@@ -36,7 +36,7 @@ import java.util.Objects;
 public final class EmbedWatcher extends Watcher {
     private static final long TIMER_REARM_NS = 3_600_000_000_000L;
     private final Loop inner;
-    private final Callback<EmbedWatcher> callback;
+    private final Callback<? super EmbedWatcher> callback;
     private final IoWatcher innerReady;
     private final PrepareWatcher beforeOuterPoll;
     private final TimerWatcher innerTimerDue;
@@ -46,7 +46,7 @@ public final class EmbedWatcher extends Watcher {
     /// @throws IllegalArgumentException `inner` is `outer`, cannot be embedded, or `outer` does
     ///         not watch fds
     /// @throws IllegalStateException    `inner` is closed
-    public EmbedWatcher(Loop outer, Loop inner, Callback<EmbedWatcher> callback) {
+    public EmbedWatcher(Loop outer, Loop inner, Callback<? super EmbedWatcher> callback) {
         super(outer);
         this.inner = Objects.requireNonNull(inner, "inner");
         if (inner == outer) {

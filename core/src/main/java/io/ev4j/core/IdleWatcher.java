@@ -14,10 +14,10 @@ import java.util.Objects;
 /// higher priority is pending, so they fill the gaps between real work. Order among idle
 /// watchers of one priority is unspecified.
 public final class IdleWatcher extends Watcher {
-    private final Callback<IdleWatcher> callback;
+    private final Callback<? super IdleWatcher> callback;
 
     /// A stopped idle watcher.
-    public IdleWatcher(Loop loop, Callback<IdleWatcher> callback) {
+    public IdleWatcher(Loop loop, Callback<? super IdleWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

@@ -31,7 +31,7 @@ import java.util.Objects;
 ///   kernel; a new fd with the same number is picked up correctly only by a watcher that is
 ///   (re)started after [#set] or construction.
 public final class IoWatcher extends Watcher {
-    private final Callback<IoWatcher> callback;
+    private final Callback<? super IoWatcher> callback;
     private IoSource source;
     private int events;
     /// Set by construction and [#set]: the next start must re-register the handle.
@@ -40,7 +40,7 @@ public final class IoWatcher extends Watcher {
     SourceTable.Slot slot;
 
     /// An io watcher on `source` for `events` ([Events#READ], [Events#WRITE] or both), stopped.
-    public IoWatcher(Loop loop, IoSource source, int events, Callback<IoWatcher> callback) {
+    public IoWatcher(Loop loop, IoSource source, int events, Callback<? super IoWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
         this.source = Objects.requireNonNull(source, "source");

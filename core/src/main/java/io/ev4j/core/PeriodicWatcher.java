@@ -59,13 +59,13 @@ public final class PeriodicWatcher extends TimedWatcher {
         long nextNs(PeriodicWatcher watcher, long nowNs);
     }
 
-    private final Callback<PeriodicWatcher> callback;
+    private final Callback<? super PeriodicWatcher> callback;
     private long offsetNs;
     private long intervalNs;
     private Rescheduler rescheduler;
 
     /// A stopped periodic; give it a time with [#set], [#startAt], [#startEvery] or [#start(Rescheduler)].
-    public PeriodicWatcher(Loop loop, Callback<PeriodicWatcher> callback) {
+    public PeriodicWatcher(Loop loop, Callback<? super PeriodicWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

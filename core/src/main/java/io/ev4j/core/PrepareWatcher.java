@@ -13,10 +13,10 @@ import java.util.Objects;
 /// before the poll). Its callback may start and stop any watchers, and what it starts is taken
 /// into account by the coming poll. Order among prepare watchers of one priority is unspecified.
 public final class PrepareWatcher extends Watcher {
-    private final Callback<PrepareWatcher> callback;
+    private final Callback<? super PrepareWatcher> callback;
 
     /// A stopped prepare watcher.
-    public PrepareWatcher(Loop loop, Callback<PrepareWatcher> callback) {
+    public PrepareWatcher(Loop loop, Callback<? super PrepareWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

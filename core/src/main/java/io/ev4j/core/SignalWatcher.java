@@ -43,7 +43,7 @@ import java.util.Objects;
 /// - Built on `sun.misc.Signal` (module `jdk.unsupported`): no native handler is installed,
 ///   because an upcall into Java from a signal handler is not async-signal-safe.
 public final class SignalWatcher extends Watcher {
-    private final Callback<SignalWatcher> callback;
+    private final Callback<? super SignalWatcher> callback;
     private int signal;
     /// Loop thread: deliveries queued for the next callback.
     int deliveries;
@@ -52,14 +52,14 @@ public final class SignalWatcher extends Watcher {
     /// A stopped watcher of the signal named `name` (`"INT"`, `"SIGINT"`, any case).
     ///
     /// @throws IllegalArgumentException no such signal, or one that cannot be watched
-    public SignalWatcher(Loop loop, String name, Callback<SignalWatcher> callback) {
+    public SignalWatcher(Loop loop, String name, Callback<? super SignalWatcher> callback) {
         this(loop, SignalRegistry.number(Objects.requireNonNull(name, "name")), callback);
     }
 
     /// A stopped watcher of signal number `signal` (2 for `SIGINT`).
     ///
     /// @throws IllegalArgumentException no such signal, or one that cannot be watched
-    public SignalWatcher(Loop loop, int signal, Callback<SignalWatcher> callback) {
+    public SignalWatcher(Loop loop, int signal, Callback<? super SignalWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
         this.signal = SignalRegistry.checkWatchable(signal);

@@ -71,7 +71,7 @@ public final class StatWatcher extends Watcher {
     /// Longer intervals are lowered to this, so that deadlines stay far from overflow.
     static final long MAX_INTERVAL_NS = Duration.ofDays(365).toNanos();
 
-    private final Callback<StatWatcher> callback;
+    private final Callback<? super StatWatcher> callback;
     private Path path;
     /// As set: 0 for the default.
     private long intervalNs;
@@ -95,7 +95,7 @@ public final class StatWatcher extends Watcher {
     boolean rearm;
 
     /// A stopped watcher; give it a path with [#start(Path, Duration)] or [#set].
-    public StatWatcher(Loop loop, Callback<StatWatcher> callback) {
+    public StatWatcher(Loop loop, Callback<? super StatWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

@@ -32,12 +32,12 @@ import java.util.Objects;
 ///
 /// A one-shot timer is stopped just before its callback runs, so the callback may start it again.
 public final class TimerWatcher extends TimedWatcher {
-    private final Callback<TimerWatcher> callback;
+    private final Callback<? super TimerWatcher> callback;
     private long afterNs;
     private long repeatNs;
 
     /// A stopped timer; give it a delay with [#start(long, long)] or [#set].
-    public TimerWatcher(Loop loop, Callback<TimerWatcher> callback) {
+    public TimerWatcher(Loop loop, Callback<? super TimerWatcher> callback) {
         super(loop);
         this.callback = Objects.requireNonNull(callback, "callback");
     }

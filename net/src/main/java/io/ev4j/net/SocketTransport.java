@@ -40,6 +40,11 @@ final class SocketTransport implements Transport {
     }
 
     @Override
+    public int plainFd() {
+        return fd;
+    }
+
+    @Override
     public boolean finishConnect() throws IOException {
         return socket.finishConnect();
     }

@@ -25,6 +25,12 @@ interface Transport {
     /// socket is full.
     long writeFrom(Buffer src, long maxBytes) throws IOException;
 
+    /// The fd that [#readInto] and [#writeFrom] are a plain `readv`/`writev` on, so that the
+    /// connection may make those calls itself; -1 when they are more (TLS, a channel).
+    default int plainFd() {
+        return -1;
+    }
+
     /// Sends end-of-stream; reading stays possible.
     void shutdownOutput() throws IOException;
 

@@ -13,6 +13,12 @@ import java.nio.file.Path;
 
 /// A [Buffer]'s reads and writes: `readv`/`writev`/`sendfile` on descriptors, and the same
 /// over channels with the chunks' `ByteBuffer` views. The frozen-end checks are the caller's.
+///
+/// For descriptors this class prepares the `iovec`s and finishes after the call, while
+/// [Buffer#readFrom(int, int)] and [Buffer#writeTo(int, long)] make the `readv`/`writev`
+/// themselves: the JDK's errno capture allocates per call unless the JIT inlines the whole
+/// downcall into its caller's compilation, and every call level between the loop and the
+/// downcall counts against the inlining depth.
 final class BufferIo {
     private BufferIo() {
     }
@@ -65,7 +71,9 @@ final class BufferIo {
         b.finish(orig, n, 0);
     }
 
-    static long readFrom(Buffer b, int fd, int maxBytes) throws IOException {
+    /// [Buffer#readFrom(int, int)] before its `readv`: links space for `maxBytes` and sets an
+    /// `iovec` per segment from the returned index to the chain's end.
+    static int prepareRead(Buffer b, int maxBytes) {
         int first = prepareSpace(b, maxBytes);
         SegmentChain c = b.chain;
         VectorIo io = c.pool.vectorIo();
@@ -77,10 +85,12 @@ final class BufferIo {
             io.setIovec(n++, s.memory.address() + s.end, k);
             left -= k;
         }
-        long r;
-        do {
-            r = io.readv(fd, n);
-        } while (r == -Errno.EINTR);
+        return first;
+    }
+
+    /// [Buffer#readFrom(int, int)] after its `readv` returned `r` (or `-errno`): commits what
+    /// was read, returns it (0 for `EAGAIN`, -1 at end of file) or throws.
+    static long finishRead(Buffer b, int first, int fd, long r) throws IOException {
         if (r < 0 && r != -Errno.EAGAIN) {
             commitRead(b, first, 0);
             throw Errno.exception("readv", "fd " + fd, (int) -r);
@@ -111,44 +121,44 @@ final class BufferIo {
         return r;
     }
 
-    static long writeTo(Buffer b, int fd, long maxBytes) throws IOException {
-        SegmentChain c = b.chain;
-        if (nothingToWrite(c, maxBytes)) {
-            return 0;
-        }
-        VectorIo io = c.pool.vectorIo();
-        Segment head = c.first();
+    /// [Buffer#writeTo(int, long)] when a file range comes first: one `sendfile` of it.
+    static long sendHead(Buffer b, int fd, long maxBytes) throws IOException {
+        Segment head = b.chain.first();
+        long k = Math.min(head.length(), maxBytes);
         long r;
-        String call;
-        if (head.kind == Segment.FILE) {
-            call = "sendfile";
-            long k = Math.min(head.length(), maxBytes);
-            do {
-                r = io.sendfile(fd, head.fd, head.start, k);
-            } while (r == -Errno.EINTR);
-            if (r == 0) {
-                throw new java.io.EOFException("file range of fd " + head.fd + " ends at " + head.end
-                        + " but the file ends at " + head.start);
-            }
-        } else {
-            call = "writev";
-            long left = maxBytes;
-            int n = 0;
-            for (int i = 0; i < c.count && n < io.maxIovecs() && left > 0; i++) {
-                Segment s = c.get(i);
-                if (s.kind == Segment.FILE) {
-                    break;
-                }
-                long k = Math.min(s.length(), left);
-                if (k > 0) {
-                    io.setIovec(n++, s.memory.address() + s.start, k);
-                    left -= k;
-                }
-            }
-            do {
-                r = io.writev(fd, n);
-            } while (r == -Errno.EINTR);
+        do {
+            r = b.chain.pool.vectorIo().sendfile(fd, head.fd, head.start, k);
+        } while (r == -Errno.EINTR);
+        if (r == 0) {
+            throw new java.io.EOFException("file range of fd " + head.fd + " ends at " + head.end
+                    + " but the file ends at " + head.start);
         }
+        return finishWrite(b, "sendfile", fd, r);
+    }
+
+    /// [Buffer#writeTo(int, long)] before its `writev`: an `iovec` per leading memory segment,
+    /// up to `maxBytes` and [VectorIo#maxIovecs()]; returns how many.
+    static int prepareWrite(SegmentChain c, long maxBytes) {
+        VectorIo io = c.pool.vectorIo();
+        long left = maxBytes;
+        int n = 0;
+        for (int i = 0; i < c.count && n < io.maxIovecs() && left > 0; i++) {
+            Segment s = c.get(i);
+            if (s.kind == Segment.FILE) {
+                break;
+            }
+            long k = Math.min(s.length(), left);
+            if (k > 0) {
+                io.setIovec(n++, s.memory.address() + s.start, k);
+                left -= k;
+            }
+        }
+        return n;
+    }
+
+    /// After `call` on `fd` returned `r` (or `-errno`): drains what was written and returns it,
+    /// 0 for `EAGAIN`, or throws.
+    static long finishWrite(Buffer b, String call, int fd, long r) throws IOException {
         if (r == -Errno.EAGAIN) {
             return 0;
         }
@@ -195,7 +205,7 @@ final class BufferIo {
         return r;
     }
 
-    private static boolean nothingToWrite(SegmentChain c, long maxBytes) {
+    static boolean nothingToWrite(SegmentChain c, long maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         }
