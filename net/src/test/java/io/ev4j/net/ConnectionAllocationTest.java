@@ -43,7 +43,10 @@ class ConnectionAllocationTest {
                 ConnectionAllocationTest.class.getName(), kind.backendName(), Long.toString(bound))
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        String out;
+        try (var in = p.getInputStream()) {          // closed here: else the JDK's reaper closes it later, in another test
+            out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        }
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         System.out.println(kind.backendName() + ": " + out);

@@ -251,8 +251,11 @@ class NativeTcpSocketTest {
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         try {
+            String out;
+            try (var in = p.getInputStream()) {      // read to the end and closed here: else the JDK's reaper
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();   // closes it later, in another test
+            }
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the measuring JVM did not end");
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             assertEquals(0, p.exitValue(), out);
             String[] words = out.substring(out.lastIndexOf("direct ")).split(" ");
             long direct = Long.parseLong(words[1]);
