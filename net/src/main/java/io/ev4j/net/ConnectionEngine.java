@@ -50,8 +50,13 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     /// [Transport#plainFd()] of [#transport]: reads and writes on a plain socket of a native
     /// backend go from the engine straight to the [Buffer], a call level less than through the
     /// transport, which keeps the whole `readv`/`writev` downcall within the JIT's inlining depth
-    /// (measured: the syscall at depth 9 of a compilation allocated, at 7 it did not).
+    /// (measured: the syscall at depth 9 of a compilation allocated, at 7 it did not). Such a
+    /// transport holds no output of its own, so it is not asked.
     int socketFd = -1;
+    /// The io callback runs: [#updateInterest()] waits for its end.
+    boolean inReadiness;
+    /// [#updateInterest()] was called while [#inReadiness].
+    boolean interestStale;
     final TimerWatcher readTimer;
     final TimerWatcher writeTimer;
     /// Never started: fed to run owed callbacks from the loop.
@@ -164,7 +169,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         if (closed) {
             return false;
         }
-        if (transport != null && lastError == null && transport.hasPendingOutput()) {
+        if (socketFd < 0 && transport != null && lastError == null && transport.hasPendingOutput()) {
             return true;                            // TLS records the transport must still send
         }
         return writeEnabled && (connecting
@@ -172,7 +177,15 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     }
 
     /// Brings the io watcher and the timers in line with the state; cheap when nothing changes.
+    /// Inside the io callback it only notes that the state changed, and the callback brings
+    /// them in line once on its way out: an echo's read callback appends output (write
+    /// interest on) that the same callback then writes (off again), and the watcher need not
+    /// see either.
     void updateInterest() {
+        if (inReadiness) {
+            interestStale = true;
+            return;
+        }
         boolean read = wantsRead();
         boolean write = wantsWrite();
         if (io != null && !closed) {
@@ -229,14 +242,23 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         public void onEvent(Watcher watcher, int events) {
             // full: the kernel did not report writable although asked, or a write just left bytes
             boolean full = (c.io.events() & Events.WRITE) != 0 && (events & Events.WRITE) == 0;
-            if ((events & Events.WRITE) != 0) {
-                c.writeReady();
-                full = !c.outStage().isEmpty();
-            }
-            if ((events & Events.READ) != 0 && c.wantsRead()) {
-                c.readReady();
-                if (!full && !c.connecting && c.wantsWrite()) {
-                    c.writeReady();                 // what the read callback wrote goes out now, not a poll later
+            c.inReadiness = true;
+            try {
+                if ((events & Events.WRITE) != 0) {
+                    c.writeReady();
+                    full = !c.outStage().isEmpty();
+                }
+                if ((events & Events.READ) != 0 && c.wantsRead()) {
+                    c.readReady();
+                    if (!full && !c.connecting && c.wantsWrite()) {
+                        c.writeReady();             // what the read callback wrote goes out now, not a poll later
+                    }
+                }
+            } finally {
+                c.inReadiness = false;
+                if (c.interestStale) {
+                    c.interestStale = false;
+                    c.updateInterest();
                 }
             }
         }
@@ -416,7 +438,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
             finishConnecting();
             return;
         }
-        if (transport.hasPendingOutput()) {
+        if (socketFd < 0 && transport.hasPendingOutput()) {
             try {
                 transport.flushPending();
             } catch (IOException e) {
