@@ -53,6 +53,10 @@ import java.util.Objects;
 ///   handshake completes, and [#tlsSession()] tells what was negotiated.
 ///
 /// ## Guarantees and caveats
+/// - Inside the callbacks that a socket's readiness runs, changes to what the connection waits
+///   for (reading enabled or disabled, output appended or written) reach its io watcher once,
+///   when that readiness has been handled, not at each change; a callback that runs the loop
+///   again from inside (a nested run) would see the watcher as it was.
 /// - The steady state (read into the input, callback, write from the output) allocates nothing
 ///   per event on the native backends: one io watcher per connection, buffers from the
 ///   [SegmentPool]. On `nio` too as long as each write finds the output in one chunk: a read

@@ -199,8 +199,14 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
                 io.start();
             }
         }
-        arm(readTimer, read && readTimeoutNs > 0);
-        arm(writeTimer, write && writeTimeoutNs > 0);
+        // without a timeout the timers stay untouched (setTimeouts stopped them): at a thousand
+        // connections every object a message touches is a cache miss
+        if (readTimeoutNs > 0) {
+            arm(readTimer, read);
+        }
+        if (writeTimeoutNs > 0) {
+            arm(writeTimer, write);
+        }
     }
 
     static void arm(TimerWatcher timer, boolean on) {
@@ -300,7 +306,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         if (n > 0) {
             smallReads = n < pool.chunkSize();
             consumedRead(n);
-            if (readTimer.isActive()) {
+            if (readTimeoutNs > 0 && readTimer.isActive()) {
                 readTimer.again();
             }
             arrived();
@@ -465,7 +471,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         }
         if (n > 0) {
             consumedWrite(n);
-            if (writeTimer.isActive()) {
+            if (writeTimeoutNs > 0 && writeTimer.isActive()) {
                 writeTimer.again();
             }
         }
@@ -565,10 +571,10 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
             return;
         }
         src.remove(dst.inStage(), n);
-        if (writeTimer.isActive()) {
+        if (writeTimeoutNs > 0 && writeTimer.isActive()) {
             writeTimer.again();
         }
-        if (dst.readTimer.isActive()) {
+        if (dst.readTimeoutNs > 0 && dst.readTimer.isActive()) {
             dst.readTimer.again();
         }
         dst.arrived();
