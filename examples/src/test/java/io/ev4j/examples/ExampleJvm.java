@@ -25,9 +25,11 @@ public final class ExampleJvm {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.ev4j.examples.Main", example, "--backend", kind.backendName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
+        Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).start();
+        p.getErrorStream().close();                 // merged, but a pipe the JDK closes only after the exit
+        return p;
     }
 
     /// Sends `SIGINT` to `process` (the JDK can send only `SIGTERM` and `SIGKILL` itself), through

@@ -43,6 +43,7 @@ class ConnectionAllocationTest {
                 ConnectionAllocationTest.class.getName(), kind.backendName(), Long.toString(bound))
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
+        p.getErrorStream().close();                  // merged, but a pipe the JDK closes only after the exit
         String out;
         try (var in = p.getInputStream()) {          // closed here: else the JDK's reaper closes it later, in another test
             out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();

@@ -39,11 +39,13 @@ class ListenerFdExhaustionTest {
 
     private static Process startProbe(BackendKind kind) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        return new ProcessBuilder("sh", "-c", "ulimit -n 64 && exec \"$@\"", "sh",
+        Process probe = new ProcessBuilder("sh", "-c", "ulimit -n 64 && exec \"$@\"", "sh",
                 java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 EmfileProbe.class.getName(), kind.backendName())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).start();
+        probe.getErrorStream().close();             // merged, but a pipe the JDK closes only after the exit
+        return probe;
     }
 
     private static String expect(BufferedReader out, String prefix, List<String> seen) throws IOException {

@@ -17,7 +17,7 @@ abstract class NetTestCase {
     final SegmentPool pool;
     /// The loop under test; set by the test, closed after it.
     Loop loop;
-    private int fdsBefore;
+    private java.util.SortedMap<Integer, String> fdsBefore;
 
     NetTestCase() {
         this(new SegmentPool());
@@ -29,7 +29,7 @@ abstract class NetTestCase {
 
     @BeforeEach
     final void countFds() {
-        fdsBefore = NetTesting.openFds();
+        fdsBefore = NetTesting.fdTable();
     }
 
     @AfterEach
@@ -43,6 +43,7 @@ abstract class NetTestCase {
             }
         }
         NetTesting.closePool(pool);
-        assertEquals(fdsBefore, NetTesting.openFds(), "open fds");
+        var fdsAfter = NetTesting.fdTable();
+        assertEquals(fdsBefore.size(), fdsAfter.size(), () -> "open fds:" + NetTesting.fdChanges(fdsBefore, fdsAfter));
     }
 }

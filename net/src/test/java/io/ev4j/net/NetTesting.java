@@ -64,6 +64,38 @@ final class NetTesting {
         return names == null ? -1 : names.length;
     }
 
+    /// This process's open descriptors and what each refers to (`socket:[...]`, a path, ...).
+    static java.util.SortedMap<Integer, String> fdTable() {
+        java.util.SortedMap<Integer, String> table = new java.util.TreeMap<>();
+        String[] names = new File("/proc/self/fd").list();
+        for (String name : names == null ? new String[0] : names) {
+            String target;
+            try {
+                target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", name)).toString();
+            } catch (IOException gone) {
+                target = "?";                      // the listing's own descriptor, closed meanwhile
+            }
+            table.put(Integer.parseInt(name), target);
+        }
+        return table;
+    }
+
+    /// What differs between two [#fdTable()]s, for a failure message.
+    static String fdChanges(java.util.SortedMap<Integer, String> before, java.util.SortedMap<Integer, String> after) {
+        StringBuilder b = new StringBuilder();
+        before.forEach((fd, target) -> {
+            if (!target.equals(after.get(fd))) {
+                b.append(" closed ").append(fd).append(" (").append(target).append(')');
+            }
+        });
+        after.forEach((fd, target) -> {
+            if (!target.equals(before.get(fd))) {
+                b.append(" opened ").append(fd).append(" (").append(target).append(')');
+            }
+        });
+        return b.toString();
+    }
+
     static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);

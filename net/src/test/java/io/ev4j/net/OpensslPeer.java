@@ -26,6 +26,7 @@ final class OpensslPeer implements AutoCloseable {
 
     private OpensslPeer(List<String> command) throws IOException {
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getErrorStream().close();           // merged, but a pipe the JDK closes only after the exit
         reader = Thread.ofPlatform().daemon().start(() -> {
             try (InputStream in = process.getInputStream()) {
                 byte[] buf = new byte[4096];

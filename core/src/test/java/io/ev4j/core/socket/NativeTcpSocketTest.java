@@ -250,6 +250,7 @@ class NativeTcpSocketTest {
                 SocketExchangeAllocation.class.getName())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
+        p.getErrorStream().close();                  // merged, but a pipe the JDK closes only after the exit
         try {
             String out;
             try (var in = p.getInputStream()) {      // read to the end and closed here: else the JDK's reaper

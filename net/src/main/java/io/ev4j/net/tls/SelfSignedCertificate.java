@@ -47,6 +47,8 @@ public record SelfSignedCertificate(Path keyStore, String password, String alias
                 "-storepass", password, "-keypass", password);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();               // no input; and no pipe left for a cleaner to close later
+        p.getErrorStream().close();                // merged into the output, yet a pipe of its own, which the
+                                                   // JDK would close only after the exit is reported
         String output;
         try (InputStream out = p.getInputStream()) {
             output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
