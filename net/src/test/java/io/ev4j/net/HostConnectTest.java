@@ -258,15 +258,16 @@ class HostConnectTest extends NetTestCase {
         c.close();
     }
 
-    @Test
-    void aLiteralAddressNeedsNoResolver() throws IOException {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"127.0.0.1, 127.0.0.1", "::1, ::1", "::1, [::1]"})
+    void aLiteralAddressNeedsNoResolver(String bind, String host) throws IOException {
         loop = NetTesting.loop(BackendKind.EPOLL);
-        HostResolver never = (l, host, done) -> {
-            throw new AssertionError("asked to resolve " + host);
+        HostResolver never = (l, name, done) -> {
+            throw new AssertionError("asked to resolve " + name);
         };
-        try (TcpListener listener = TcpListener.listen(loop, new InetSocketAddress(ip("127.0.0.1"), 0), 16)) {
+        try (TcpListener listener = TcpListener.listen(loop, new InetSocketAddress(ip(bind), 0), 16)) {
             int port = ((InetSocketAddress) listener.localAddress()).getPort();
-            BufferedConnection c = BufferedConnection.connect(loop, pool, never, "127.0.0.1", port, null);
+            BufferedConnection c = BufferedConnection.connect(loop, pool, never, host, port, null);
             c.setCallbacks(null, null, record());
             BufferedConnection s = acceptEcho(listener);
             NetTesting.runUntil(loop, () -> !events.isEmpty(), 10_000);
