@@ -104,14 +104,7 @@ class HostConnectTest extends NetTestCase {
             byte[] data = NetTesting.randomBytes(100_000, 7);
             c.output().append(data);                 // kept until an address connects
             ByteArrayOutputStream back = new ByteArrayOutputStream();
-            c.setCallbacks(conn -> {
-                byte[] b = new byte[(int) conn.input().length()];
-                conn.input().read(b, 0, b.length);
-                back.writeBytes(b);
-                if (back.size() == data.length) {
-                    conn.finishOutput();
-                }
-            }, null, record());
+            c.setCallbacks(NetTesting.collectThenFinish(back, data.length), null, record());
             c.enableReading();
             BufferedConnection s = acceptEcho(listener);
             NetTesting.runUntil(loop, () -> events.contains("READING|EOF"), 20_000);

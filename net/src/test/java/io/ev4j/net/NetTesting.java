@@ -179,6 +179,19 @@ final class NetTesting {
         };
     }
 
+    /// A read callback that moves what arrives into `received` and ends the connection's
+    /// output once `expectedBytes` have come.
+    static BufferedConnection.DataCallback collectThenFinish(java.io.ByteArrayOutputStream received, int expectedBytes) {
+        return c -> {
+            byte[] b = new byte[(int) c.input().length()];
+            c.input().read(b, 0, b.length);
+            received.writeBytes(b);
+            if (received.size() == expectedBytes) {
+                c.finishOutput();
+            }
+        };
+    }
+
     /// Runs `loop` until `listener` has a connection to accept, failing after 5 s.
     static TcpSocket accept(Loop loop, TcpListener listener) throws IOException {
         TcpSocket accepted;

@@ -97,14 +97,7 @@ class TlsConnectionTest extends NetTestCase {
                 c.finishOutput();                   // our close_notify back, then FIN
             }
         });
-        cs.client().setCallbacks(c -> {
-            byte[] b = new byte[(int) c.input().length()];
-            c.input().read(b, 0, b.length);
-            received.writeBytes(b);
-            if (received.size() == data.length) {
-                c.finishOutput();
-            }
-        }, null, (c, ev) -> {
+        cs.client().setCallbacks(NetTesting.collectThenFinish(received, data.length), null, (c, ev) -> {
             record("client").onEvent(c, ev);
             if (ConnectionEvents.has(ev, CONNECTED)) {
                 c.enableReading();
