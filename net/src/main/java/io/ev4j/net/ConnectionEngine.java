@@ -283,7 +283,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         long n;
         try {
             int maxBytes = (int) Math.max(1, max);
-            n = socketFd >= 0 ? inStage().readFrom(socketFd, maxBytes) : transport.readInto(inStage(), maxBytes);
+            n = socketFd >= 0 ? inStage().receiveFrom(socketFd, maxBytes) : transport.readInto(inStage(), maxBytes);
         } catch (IOException e) {
             fail(ConnectionEvents.READING, e);
             return;
@@ -464,7 +464,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
         }
         long n;
         try {
-            n = socketFd >= 0 ? src.writeTo(socketFd, max) : transport.writeFrom(src, max);
+            n = socketFd >= 0 ? src.sendTo(socketFd, max) : transport.writeFrom(src, max);
         } catch (IOException e) {
             fail(ConnectionEvents.WRITING, e);
             return;

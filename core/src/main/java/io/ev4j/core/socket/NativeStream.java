@@ -134,7 +134,7 @@ abstract class NativeStream {
 
     private long readRaw(long address, int len) throws IOException {
         for (;;) {
-            long n = sys.read(fd, address, len);
+            long n = sys.recv(fd, address, len, 0);  // a socket: recv skips read's file layer
             if (n > 0) {
                 return n;
             }

@@ -497,7 +497,7 @@ public final class Buffer implements AutoCloseable {
         do {
             r = chain.pool.vectorIo().readv(fd, chain.count - first);
         } while (r == -Errno.EINTR);
-        return BufferIo.finishRead(this, first, fd, r);
+        return BufferIo.finishRead(this, "readv", first, fd, r);
     }
 
     /// Writes up to `maxBytes` first bytes to non-blocking `fd` with one call and drains what
@@ -520,6 +520,50 @@ public final class Buffer implements AutoCloseable {
             r = chain.pool.vectorIo().writev(fd, iovecs);
         } while (r == -Errno.EINTR);
         return BufferIo.finishWrite(this, "writev", fd, r);
+    }
+
+    /// [#readFrom(int, int)] for a connected stream socket: when the space for `maxBytes` is
+    /// one segment, as it is for a read of at most one chunk, one `recv` fills it, which skips
+    /// the file layer of `read` and `readv` and the `iovec`; else one `readv` as [#readFrom].
+    /// Returns bytes read, 0 if none were there, -1 at end of stream.
+    ///
+    /// @throws IOException              the call failed (`ENOTSOCK` for an fd that is no socket)
+    /// @throws IllegalArgumentException `maxBytes` < 1
+    /// @throws FrozenBufferException    the end is frozen
+    public long receiveFrom(int socketFd, int maxBytes) throws IOException {
+        checkEnd("read into");
+        int first = BufferIo.prepareRead(this, maxBytes);
+        boolean one = chain.count - first == 1;
+        long at = one ? BufferIo.readAddress(this, first) : 0;
+        long room = one ? Math.min(maxBytes, chain.get(first).writable()) : 0;
+        long r;
+        do {
+            r = one ? chain.pool.vectorIo().recv(socketFd, at, room) : chain.pool.vectorIo().readv(socketFd, chain.count - first);
+        } while (r == -Errno.EINTR);
+        return BufferIo.finishRead(this, one ? "recv" : "readv", first, socketFd, r);
+    }
+
+    /// [#writeTo(int, long)] for a connected stream socket: when what goes out lies in the first
+    /// memory segment, one `send` writes it, which skips the file layer of `write` and `writev`
+    /// and the `iovec`; else as [#writeTo].
+    ///
+    /// @throws IOException           the call failed (`EPIPE` when the peer is gone, `ENOTSOCK`
+    ///                               for an fd that is no socket)
+    /// @throws FrozenBufferException the start is frozen
+    public long sendTo(int socketFd, long maxBytes) throws IOException {
+        checkStart("write out of");
+        if (BufferIo.nothingToWrite(chain, maxBytes)) {
+            return 0;
+        }
+        Segment head = chain.first();
+        if (head.kind == Segment.FILE || (chain.count > 1 && head.length() < maxBytes)) {
+            return writeTo(socketFd, maxBytes);
+        }
+        long r;
+        do {
+            r = chain.pool.vectorIo().send(socketFd, head.memory.address() + head.start, Math.min(head.length(), maxBytes));
+        } while (r == -Errno.EINTR);
+        return BufferIo.finishWrite(this, "send", socketFd, r);
     }
 
     /// As [#readFrom(int, int)] through a channel (scattering if it is a

@@ -88,12 +88,18 @@ final class BufferIo {
         return first;
     }
 
-    /// [Buffer#readFrom(int, int)] after its `readv` returned `r` (or `-errno`): commits what
+    /// Where the free space of segment `index` starts.
+    static long readAddress(Buffer b, int index) {
+        Segment s = b.chain.get(index);
+        return s.memory.address() + s.end;
+    }
+
+    /// [Buffer#readFrom(int, int)] after its `call` returned `r` (or `-errno`): commits what
     /// was read, returns it (0 for `EAGAIN`, -1 at end of file) or throws.
-    static long finishRead(Buffer b, int first, int fd, long r) throws IOException {
+    static long finishRead(Buffer b, String call, int first, int fd, long r) throws IOException {
         if (r < 0 && r != -Errno.EAGAIN) {
             commitRead(b, first, 0);
-            throw Errno.exception("readv", "fd " + fd, (int) -r);
+            throw Errno.exception(call, "fd " + fd, (int) -r);
         }
         commitRead(b, first, Math.max(r, 0));
         return r == -Errno.EAGAIN ? 0 : (r == 0 ? -1 : r);

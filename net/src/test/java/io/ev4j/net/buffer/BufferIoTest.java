@@ -224,6 +224,75 @@ class BufferIoTest {
         }
     }
 
+    /// A connected loopback TCP pair of non-blocking sockets: `{client, server, listener}`.
+    private int[] tcpPair() {
+        int listener = sys.socket(SockaddrAbi.AF_INET);
+        int client = sys.socket(SockaddrAbi.AF_INET);
+        assertEquals(0, sys.bind(listener, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        assertEquals(0, sys.listen(listener, 1));
+        assertEquals(0, sys.getsockname(listener));
+        int c = sys.connect(client, sys.lastAddress());
+        assertTrue(c == 0 || c == -io.ev4j.core.sys.linux.Errno.EINPROGRESS, "connect " + c);
+        int server;
+        while ((server = sys.accept4(listener)) < 0) {
+            Thread.onSpinWait();
+        }
+        return new int[] {client, server, listener};
+    }
+
+    @Test
+    void receiveFromAndSendToCarrySmallAndLargeWritesOverASocket() throws IOException {
+        int[] fds = tcpPair();
+        try {
+            assertEquals(0, in.receiveFrom(fds[0], CHUNK), "nothing there yet: 0");
+            out.append("hi".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(2, out.sendTo(fds[1], Long.MAX_VALUE), "one segment: one send");
+            long r;
+            while ((r = in.receiveFrom(fds[0], CHUNK)) == 0) {
+                Thread.onSpinWait();
+            }
+            assertEquals(2, r, "one segment of space: one recv");
+            byte[] big = bytes(5000, 9);                // many segments: writev out, readv in
+            out.append(big);
+            long sent = 0;
+            while (in.length() < 2 + big.length) {
+                if (!out.isEmpty()) {
+                    sent += out.sendTo(fds[1], Long.MAX_VALUE);
+                }
+                in.receiveFrom(fds[0], 1000);
+            }
+            assertEquals(big.length, sent);
+            byte[] all = contents(in);
+            assertEquals("hi", new String(all, 0, 2, StandardCharsets.US_ASCII));
+            assertArrayEquals(big, Arrays.copyOfRange(all, 2, all.length));
+            sys.close(fds[1]);
+            fds[1] = -1;
+            while ((r = in.receiveFrom(fds[0], CHUNK)) == 0) {
+                Thread.onSpinWait();
+            }
+            assertEquals(-1, r, "end of stream");
+        } finally {
+            for (int fd : fds) {
+                if (fd >= 0) {
+                    sys.close(fd);
+                }
+            }
+        }
+    }
+
+    @Test
+    void receiveFromAndSendToRefuseAPipeByName() {
+        out.append(new byte[10]);
+        ErrnoException e = assertThrows(ErrnoException.class, () -> out.sendTo(pipe[1], 10));
+        assertEquals("send", e.call());
+        assertEquals("ENOTSOCK", e.errnoName());
+        assertEquals(10, out.length(), "nothing drained");
+        e = assertThrows(ErrnoException.class, () -> in.receiveFrom(pipe[0], 10));
+        assertEquals("recv", e.call());
+        assertEquals("ENOTSOCK", e.errnoName());
+        assertEquals(0, in.segmentCount(), "no chunk left behind");
+    }
+
     @Test
     void fileRangePastTheEndOfTheFileIsAnError() throws IOException {
         Path file = Files.createTempFile("ev4j-buffer-io", ".bin");

@@ -72,6 +72,8 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SEND =
             fast("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle RECV =
+            fast("recv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     private static final MethodHandle CLOSE = fast("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle PIPE2 = fast("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SOCKET = fast("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
@@ -180,6 +182,17 @@ public final class Syscalls {
     public static long writeNoErrno(int fd, long address, long count) {
         try {
             return (long) WRITE_NO_ERRNO.invokeExact(fd, address, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /// `recv(fd, address, count, flags)`: bytes received, 0 at end of stream. For sockets it is
+    /// `read` without the file layer (no file position lock, no `read_iter` hop); critical like
+    /// [#read], so only for non-blocking sockets.
+    public long recv(int fd, long address, long count, int flags) {
+        try {
+            return check((long) RECV.invokeExact(errno, fd, address, count, flags));
         } catch (Throwable t) {
             throw unexpected(t);
         }

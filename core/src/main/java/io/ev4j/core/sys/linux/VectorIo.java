@@ -14,7 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /// Scatter/gather and file-range I/O: `readv`, `writev` over an `iovec` array owned by the
-/// instance, `sendfile`, `pread`, and `open` for read-only file ranges.
+/// instance, `recv` and `send` of one buffer on a socket, `sendfile`, `pread`, and `open` for
+/// read-only file ranges.
 ///
 /// ```java
 /// VectorIo io = new VectorIo(64);
@@ -25,8 +26,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /// Conventions as in [Syscalls]: results or `-errno`, one thread at a time per instance (it
 /// owns its errno capture segment, `iovec` array and `off_t` scratch), nothing allocated per
 /// call except by [#openReadOnly]. Buffers are passed by address; the caller keeps that
-/// memory alive for the whole call. `readv` and `writev` are linked as critical calls (only
-/// for fds that never block); `sendfile` and `pread` may wait for the disk and are not.
+/// memory alive for the whole call. `readv`, `writev`, `recv` and `send` are linked as
+/// critical calls (only for fds that never block); `sendfile` and `pread` may wait for the disk and are not.
 /// `writev` on a pipe or socket whose reader is gone returns `-EPIPE`: the JVM ignores
 /// `SIGPIPE`.
 public final class VectorIo {
@@ -51,6 +52,10 @@ public final class VectorIo {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle WRITEV = Syscalls.link("writev", true, true,
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = Syscalls.link("recv", true, true,
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND = Syscalls.link("send", true, true,
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SENDFILE = Syscalls.link("sendfile", false, true,
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PREAD = Syscalls.link("pread", false, true,
@@ -112,6 +117,28 @@ public final class VectorIo {
         checkCount(count);
         try {
             return check((long) WRITEV.invokeExact(errno, fd, iovecs.address(), count));
+        } catch (Throwable t) {
+            throw Syscalls.unexpected(t);
+        }
+    }
+
+    /// `recv(socketFd, address, count, 0)`: bytes received into the memory at `address`, 0 at
+    /// end of stream, or `-errno` (`-ENOTSOCK` for an fd that is no socket). For one buffer on a
+    /// socket it is `readv` without the file layer and the `iovec` copy.
+    public long recv(int socketFd, long address, long count) {
+        try {
+            return check((long) RECV.invokeExact(errno, socketFd, address, count, 0));
+        } catch (Throwable t) {
+            throw Syscalls.unexpected(t);
+        }
+    }
+
+    /// `send(socketFd, address, count, MSG_NOSIGNAL)`: bytes sent from the memory at `address`,
+    /// or `-errno` (`-EPIPE` once the peer is gone, `-ENOTSOCK` for an fd that is no socket).
+    /// For one buffer on a socket it is `writev` without the file layer and the `iovec` copy.
+    public long send(int socketFd, long address, long count) {
+        try {
+            return check((long) SEND.invokeExact(errno, socketFd, address, count, SockaddrAbi.MSG_NOSIGNAL));
         } catch (Throwable t) {
             throw Syscalls.unexpected(t);
         }
