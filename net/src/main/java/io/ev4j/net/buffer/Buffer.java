@@ -35,6 +35,9 @@ import java.util.Objects;
 ///   a file range's release callback runs exactly once, when its last byte is drained or
 ///   written, or when the buffer is cleared or closed. If it throws, the operation still
 ///   completes and then throws the first such exception.
+/// - **Sockets**: [#receiveFrom(int, int)] and [#sendTo(int, long)] are [#readFrom(int, int)]
+///   and [#writeTo(int, long)] for a connected stream socket: one segment goes through `recv`
+///   or `send`, which skip the kernel's file layer that `readv` and `writev` pass through.
 /// - **File ranges** are written with `sendfile` by [#writeTo(int, long)]. Every other read
 ///   of their bytes ([#copyOut], [#peek], [#getByte], [#indexOf], [#readLine], moving part of
 ///   one, writing to a channel) reads the file with `pread` into one pooled chunk kept by the
