@@ -49,7 +49,7 @@ abstract sealed class ConnectionEngine permits BufferedConnection {
     HostConnector connector;
     /// [Transport#plainFd()] of [#transport]: reads and writes on a plain socket of a native
     /// backend go from the engine straight to the [Buffer], a call level less than through the
-    /// transport, which keeps the whole `readv`/`writev` downcall within the JIT's inlining depth
+    /// transport, which keeps the whole `recv`/`send` downcall within the JIT's inlining depth
     /// (measured: the syscall at depth 9 of a compilation allocated, at 7 it did not). Such a
     /// transport holds no output of its own, so it is not asked.
     int socketFd = -1;

@@ -8,8 +8,9 @@ import io.ev4j.net.buffer.Buffer;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 
-/// A [Transport] over any [StreamSocket] (TCP or Unix-domain): `readv`/`writev` on its fd on
-/// native backends, channel calls on the portable one. A channel read fills at most one chunk:
+/// A [Transport] over any [StreamSocket] (TCP or Unix-domain): `recv`/`send` (or
+/// `readv`/`writev` over several segments) on its fd on native backends, channel calls on the
+/// portable one. A channel read fills at most one chunk:
 /// the JDK's scattering read allocates per buffer for views of pooled memory, a single-buffer
 /// read does not.
 final class SocketTransport implements Transport {
@@ -51,12 +52,12 @@ final class SocketTransport implements Transport {
 
     @Override
     public long readInto(Buffer dst, int maxBytes) throws IOException {
-        return fd >= 0 ? dst.readFrom(fd, maxBytes) : dst.readFrom(channel, Math.min(maxBytes, dst.pool().chunkSize()));
+        return fd >= 0 ? dst.receiveFrom(fd, maxBytes) : dst.readFrom(channel, Math.min(maxBytes, dst.pool().chunkSize()));
     }
 
     @Override
     public long writeFrom(Buffer src, long maxBytes) throws IOException {
-        return fd >= 0 ? src.writeTo(fd, maxBytes) : src.writeTo(channel, maxBytes);
+        return fd >= 0 ? src.sendTo(fd, maxBytes) : src.writeTo(channel, maxBytes);
     }
 
     @Override

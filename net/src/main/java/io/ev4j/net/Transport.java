@@ -25,8 +25,9 @@ interface Transport {
     /// socket is full.
     long writeFrom(Buffer src, long maxBytes) throws IOException;
 
-    /// The fd that [#readInto] and [#writeFrom] are a plain `readv`/`writev` on, so that the
-    /// connection may make those calls itself; -1 when they are more (TLS, a channel).
+    /// The socket fd that [#readInto] and [#writeFrom] are a plain `Buffer.receiveFrom` and
+    /// `Buffer.sendTo` on, so that the connection may make those calls itself; -1 when they are
+    /// more (TLS, a channel).
     default int plainFd() {
         return -1;
     }

@@ -63,7 +63,7 @@ class ConnectionAllocationTest {
             return;
         }
         long bound = Long.parseLong(args[1]);
-        int fdsBefore = NetTesting.openFds();
+        int fdsBefore = OpenFds.count();
         SegmentPool pool = new SegmentPool();
         long least = Long.MAX_VALUE;
         try (Loop loop = NetTesting.loop(BackendKind.named(args[0]))) {
@@ -91,7 +91,7 @@ class ConnectionAllocationTest {
             }
         }
         NetTesting.closePool(pool);
-        if (fdsBefore != NetTesting.openFds()) {
+        if (fdsBefore != OpenFds.count()) {
             throw new AssertionError("fds leaked");
         }
         System.out.println("least allocated per " + ROUND_TRIPS + " round trips: " + least);

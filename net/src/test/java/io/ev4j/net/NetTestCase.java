@@ -29,7 +29,7 @@ abstract class NetTestCase {
 
     @BeforeEach
     final void countFds() {
-        fdsBefore = NetTesting.fdTable();
+        fdsBefore = OpenFds.table();
     }
 
     @AfterEach
@@ -43,7 +43,7 @@ abstract class NetTestCase {
             }
         }
         NetTesting.closePool(pool);
-        var fdsAfter = NetTesting.fdTable();
-        assertEquals(fdsBefore.size(), fdsAfter.size(), () -> "open fds:" + NetTesting.fdChanges(fdsBefore, fdsAfter));
+        var fdsAfter = OpenFds.table();
+        assertEquals(fdsBefore.size(), fdsAfter.size(), () -> "open fds:" + OpenFds.changes(fdsBefore, fdsAfter));
     }
 }

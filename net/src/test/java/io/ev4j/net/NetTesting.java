@@ -7,13 +7,10 @@ import io.ev4j.core.socket.TcpListener;
 import io.ev4j.core.socket.TcpSocket;
 import io.ev4j.net.buffer.SegmentPool;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -24,26 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/// Shared by the connection tests: backends, loopback connections, fd counts, a manual clock.
+/// Shared by the connection tests: backends, loopback connections, resolvers, a manual clock.
 final class NetTesting {
     private NetTesting() {
-    }
-
-    static { // the JDK keeps a descriptor or two from the first use of some channel kinds
-        try {
-            Pipe p = Pipe.open();
-            p.sink().close();
-            p.source().close();
-            try (ServerSocketChannel server = ServerSocketChannel.open()) {
-                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
-                     SocketChannel accepted = server.accept()) {
-                    assert client.isConnected() && accepted.isConnected();
-                }
-            }
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     static Stream<BackendKind> backends() {
@@ -59,43 +39,6 @@ final class NetTesting {
     }
 
     /// Entries in `/proc/self/fd` (-1 where there is none).
-    static int openFds() {
-        String[] names = new File("/proc/self/fd").list();
-        return names == null ? -1 : names.length;
-    }
-
-    /// This process's open descriptors and what each refers to (`socket:[...]`, a path, ...).
-    static java.util.SortedMap<Integer, String> fdTable() {
-        java.util.SortedMap<Integer, String> table = new java.util.TreeMap<>();
-        String[] names = new File("/proc/self/fd").list();
-        for (String name : names == null ? new String[0] : names) {
-            String target;
-            try {
-                target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", name)).toString();
-            } catch (IOException gone) {
-                target = "?";                      // the listing's own descriptor, closed meanwhile
-            }
-            table.put(Integer.parseInt(name), target);
-        }
-        return table;
-    }
-
-    /// What differs between two [#fdTable()]s, for a failure message.
-    static String fdChanges(java.util.SortedMap<Integer, String> before, java.util.SortedMap<Integer, String> after) {
-        StringBuilder b = new StringBuilder();
-        before.forEach((fd, target) -> {
-            if (!target.equals(after.get(fd))) {
-                b.append(" closed ").append(fd).append(" (").append(target).append(')');
-            }
-        });
-        after.forEach((fd, target) -> {
-            if (!target.equals(before.get(fd))) {
-                b.append(" opened ").append(fd).append(" (").append(target).append(')');
-            }
-        });
-        return b.toString();
-    }
-
     static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);

@@ -535,15 +535,24 @@ public final class Buffer implements AutoCloseable {
     /// @throws FrozenBufferException    the end is frozen
     public long receiveFrom(int socketFd, int maxBytes) throws IOException {
         checkEnd("read into");
-        int first = BufferIo.prepareRead(this, maxBytes);
-        boolean one = chain.count - first == 1;
-        long at = one ? BufferIo.readAddress(this, first) : 0;
-        long room = one ? Math.min(maxBytes, chain.get(first).writable()) : 0;
+        // the call is made here, not in a helper: one call level less to the downcall (see BufferIo)
+        int first = BufferIo.prepareSpace(this, maxBytes);
         long r;
-        do {
-            r = one ? chain.pool.vectorIo().recv(socketFd, at, room) : chain.pool.vectorIo().readv(socketFd, chain.count - first);
-        } while (r == -Errno.EINTR);
-        return BufferIo.finishRead(this, one ? "recv" : "readv", first, socketFd, r);
+        String call;
+        if (chain.count - first == 1) {
+            call = "recv";
+            Segment s = chain.get(first);
+            do {
+                r = chain.pool.vectorIo().recv(socketFd, s.memory.address() + s.end, Math.min(maxBytes, s.writable()));
+            } while (r == -Errno.EINTR);
+        } else {
+            call = "readv";
+            BufferIo.setReadIovecs(this, first, maxBytes);
+            do {
+                r = chain.pool.vectorIo().readv(socketFd, chain.count - first);
+            } while (r == -Errno.EINTR);
+        }
+        return BufferIo.finishRead(this, call, first, socketFd, r);
     }
 
     /// [#writeTo(int, long)] for a connected stream socket: when what goes out lies in the first
@@ -559,14 +568,24 @@ public final class Buffer implements AutoCloseable {
             return 0;
         }
         Segment head = chain.first();
-        if (head.kind == Segment.FILE || (chain.count > 1 && head.length() < maxBytes)) {
-            return writeTo(socketFd, maxBytes);
+        if (head.kind == Segment.FILE) {
+            return BufferIo.sendHead(this, socketFd, maxBytes);
         }
         long r;
-        do {
-            r = chain.pool.vectorIo().send(socketFd, head.memory.address() + head.start, Math.min(head.length(), maxBytes));
-        } while (r == -Errno.EINTR);
-        return BufferIo.finishWrite(this, "send", socketFd, r);
+        String call;
+        if (chain.count == 1 || head.length() >= maxBytes) {
+            call = "send";
+            do {
+                r = chain.pool.vectorIo().send(socketFd, head.memory.address() + head.start, Math.min(head.length(), maxBytes));
+            } while (r == -Errno.EINTR);
+        } else {
+            call = "writev";
+            int iovecs = BufferIo.prepareWrite(chain, maxBytes);
+            do {
+                r = chain.pool.vectorIo().writev(socketFd, iovecs);
+            } while (r == -Errno.EINTR);
+        }
+        return BufferIo.finishWrite(this, call, socketFd, r);
     }
 
     /// As [#readFrom(int, int)] through a channel (scattering if it is a

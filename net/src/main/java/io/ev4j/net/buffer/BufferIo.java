@@ -34,7 +34,7 @@ final class BufferIo {
 
     /// Links empty chunks after the tail until `maxBytes` of space or [SegmentPool#MAX_IOVECS]
     /// segments; returns the index of the first segment with space.
-    private static int prepareSpace(Buffer b, int maxBytes) {
+    static int prepareSpace(Buffer b, int maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
         }
@@ -75,6 +75,13 @@ final class BufferIo {
     /// `iovec` per segment from the returned index to the chain's end.
     static int prepareRead(Buffer b, int maxBytes) {
         int first = prepareSpace(b, maxBytes);
+        setReadIovecs(b, first, maxBytes);
+        return first;
+    }
+
+    /// An `iovec` per segment from `first` to the chain's end, over their free space, up to
+    /// `maxBytes` in all.
+    static void setReadIovecs(Buffer b, int first, int maxBytes) {
         SegmentChain c = b.chain;
         VectorIo io = c.pool.vectorIo();
         long left = maxBytes;
@@ -85,13 +92,6 @@ final class BufferIo {
             io.setIovec(n++, s.memory.address() + s.end, k);
             left -= k;
         }
-        return first;
-    }
-
-    /// Where the free space of segment `index` starts.
-    static long readAddress(Buffer b, int index) {
-        Segment s = b.chain.get(index);
-        return s.memory.address() + s.end;
     }
 
     /// [Buffer#readFrom(int, int)] after its `call` returned `r` (or `-errno`): commits what
